@@ -1,0 +1,232 @@
+"""The embedded Neo4j: build the Maven launcher, start it, wait for its ready line, stop it.
+
+The Java side (graph/neo4j/) starts a `DatabaseManagementService` with Bolt on 127.0.0.1 and
+shuts down cleanly on SIGTERM. This module is the Python side: a detached daemon for
+`tokenwatch neo4j start|stop|status`, and a context manager for `tokenwatch up` and the tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import EmbeddedNeo4jError
+from graph.settings import LAUNCHER_PROJECT, Neo4jSettings
+
+READY_MARK = "TOKENWATCH-NEO4J READY"
+MAIN_CLASS = "tokenwatch.neo4j.Launcher"
+
+
+@dataclass(frozen=True)
+class Status:
+    running: bool
+    pid: int | None
+    uri: str | None
+    reachable: bool
+
+
+def bolt_uri(port: int) -> str:
+    return f"bolt://127.0.0.1:{port}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def classpath(project: Path = LAUNCHER_PROJECT) -> str:
+    target = project / "target"
+    return f"{target / 'classes'}{os.pathsep}{target / 'lib' / '*'}"
+
+
+def is_built(project: Path = LAUNCHER_PROJECT) -> bool:
+    launcher = project / "target" / "classes" / "tokenwatch" / "neo4j" / "Launcher.class"
+    lib = project / "target" / "lib"
+    return launcher.exists() and lib.is_dir() and any(lib.glob("neo4j-bolt-*.jar"))
+
+
+def build(settings: Neo4jSettings, project: Path = LAUNCHER_PROJECT) -> None:
+    """Resolve Neo4j from Maven Central and compile the launcher (skipped when built)."""
+    if is_built(project):
+        return
+    cmd = [settings.mvn, "-q", "-B", "package", "-DskipTests"]
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise EmbeddedNeo4jError(
+            f"building the Neo4j launcher failed ({' '.join(cmd)} in {project}):\n"
+            f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        )
+
+
+def java_command(settings: Neo4jSettings, home: Path, port: int) -> list[str]:
+    return [
+        settings.java,
+        f"-Xmx{settings.heap_mb}m",
+        f"-Xms{min(settings.heap_mb, 256)}m",
+        "-XX:+UseG1GC",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-cp",
+        classpath(),
+        MAIN_CLASS,
+        str(home),
+        str(port),
+        str(settings.pagecache_mb),
+        str(settings.tx_memory_mb),
+    ]
+
+
+def _pid_file(home: Path) -> Path:
+    return home / "tokenwatch-neo4j.pid"
+
+
+def _log_file(home: Path) -> Path:
+    return home / "tokenwatch-neo4j.log"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _reachable(port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if READY_MARK in text:
+            return
+        if proc.poll() is not None:
+            raise EmbeddedNeo4jError(
+                f"embedded Neo4j exited with code {proc.returncode} before it was ready; "
+                f"log {log}:\n{text[-3000:]}"
+            )
+        time.sleep(0.2)
+    proc.terminate()
+    raise EmbeddedNeo4jError(f"embedded Neo4j not ready after {timeout:.0f}s; see {log}")
+
+
+def _spawn(settings: Neo4jSettings, home: Path, port: int, detach: bool) -> subprocess.Popen[bytes]:
+    build(settings)
+    home.mkdir(parents=True, exist_ok=True)
+    if _reachable(port, timeout=0.3):
+        raise EmbeddedNeo4jError(f"port {port} is already in use on 127.0.0.1")
+    log = _log_file(home)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            java_command(settings, home, port),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=detach,
+        )
+    _pid_file(home).write_text(f"{proc.pid} {port}\n")
+    _wait_ready(proc, log, settings.start_timeout_s)
+    return proc
+
+
+def _terminate(pid: int, timeout: float = 60.0) -> None:
+    """SIGTERM lets the launcher's shutdown hook close the store; SIGKILL only as last resort."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            waited, _ = os.waitpid(pid, os.WNOHANG)
+            if waited == pid:
+                return
+        if not _alive(pid):
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    raise EmbeddedNeo4jError(f"embedded Neo4j (pid {pid}) ignored SIGTERM for {timeout:.0f}s")
+
+
+def _read_pid(home: Path) -> tuple[int, int] | None:
+    try:
+        pid_s, port_s = _pid_file(home).read_text().split()
+        return int(pid_s), int(port_s)
+    except (OSError, ValueError):
+        return None
+
+
+def status(settings: Neo4jSettings) -> Status:
+    if not settings.embedded:
+        uri = settings.uri
+        return Status(running=True, pid=None, uri=uri, reachable=True)
+    home = settings.home.resolve()
+    found = _read_pid(home)
+    if found is None or not _alive(found[0]):
+        return Status(running=False, pid=None, uri=None, reachable=False)
+    pid, port = found
+    return Status(running=True, pid=pid, uri=bolt_uri(port), reachable=_reachable(port))
+
+
+def start_daemon(settings: Neo4jSettings) -> Status:
+    """Start a detached embedded Neo4j (`tokenwatch neo4j start`); no-op when running."""
+    current = status(settings)
+    if current.running:
+        return current
+    home = settings.home.resolve()
+    proc = _spawn(settings, home, settings.port, detach=True)
+    return Status(running=True, pid=proc.pid, uri=bolt_uri(settings.port), reachable=True)
+
+
+def stop_daemon(settings: Neo4jSettings) -> bool:
+    """Stop the detached embedded Neo4j; returns False when none was running."""
+    home = settings.home.resolve()
+    found = _read_pid(home)
+    if found is None or not _alive(found[0]):
+        _pid_file(home).unlink(missing_ok=True)
+        return False
+    _terminate(found[0])
+    _pid_file(home).unlink(missing_ok=True)
+    return True
+
+
+@contextlib.contextmanager
+def embedded_neo4j(settings: Neo4jSettings, port: int | None = None) -> Iterator[str]:
+    """Run an embedded Neo4j for the duration of the block; yields its bolt URI."""
+    home = settings.home.resolve()
+    chosen = settings.port if port is None else port
+    proc = _spawn(settings, home, chosen, detach=False)
+    try:
+        yield bolt_uri(chosen)
+    finally:
+        _terminate(proc.pid)
+        _pid_file(home).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def neo4j_server(settings: Neo4jSettings) -> Iterator[str]:
+    """The URI to use: `NEO4J_URI` when set (nothing launched), else an embedded Neo4j; when
+    a detached one (`tokenwatch neo4j start`) already runs on this home, reuse it."""
+    if settings.uri:
+        yield settings.uri
+        return
+    current = status(settings)
+    if current.running and current.uri:
+        yield current.uri
+        return
+    with embedded_neo4j(settings) as uri:
+        yield uri

@@ -1,0 +1,3 @@
+from tokenwatch.cli import app
+
+app()

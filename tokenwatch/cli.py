@@ -1,0 +1,160 @@
+"""The `tokenwatch` console script (the contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+
+from graph.settings import Neo4jSettings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Tokenwatch: crawl, extract, link and alert on the AI token economy.")
+neo4j_app = typer.Typer(no_args_is_help=True, help="The embedded Neo4j database.")
+app.add_typer(neo4j_app, name="neo4j")
+
+err = Console(stderr=True)
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@contextlib.contextmanager
+def _open_input(path: str) -> Iterator[TextIO]:
+    if path == "-":
+        yield sys.stdin
+    else:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            yield fh
+
+
+@app.command()
+def extract(
+    file: Annotated[str, typer.Argument(help="JSONL file, or - for stdin")] = "-",
+) -> None:
+    """Extraction only: JSONL documents in, JSONL extractions out (DESIGN.md contract).
+
+    A malformed line is reported on stderr with its line number and skipped; the exit code is
+    1 when any line was bad, after every good line has been written."""
+    from nlp import jsonl
+
+    with _open_input(file) as inp:
+        bad = jsonl.run(inp, sys.stdout, sys.stderr)
+    sys.stdout.flush()
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+def evaluate(
+    path: Annotated[Path | None, typer.Argument(help="dev set (file or folder)")] = None,
+    errors: Annotated[int, typer.Option(help="how many errors to list")] = 50,
+) -> None:
+    """Precision, recall and F1 of the extractor on the annotated dev set."""
+    from nlp import evaluate as ev
+
+    report = ev.evaluate(path)
+    try:
+        text = ev.render(report, max_errors=errors)  # type: ignore[call-arg]
+    except TypeError:
+        text = ev.render(report)
+    typer.echo(text)
+
+
+@app.command()
+def crawl(
+    source_ids: Annotated[list[str] | None, typer.Argument(help="source ids (default: all enabled)")] = None,
+    sources: Annotated[Path | None, typer.Option("--sources", help="registry YAML file")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress display")] = False,
+) -> None:
+    """Crawl now and ingest: fetch, extract, link into Neo4j; ends with a per-source summary."""
+    from tokenwatch.settings import get_settings
+    from tokenwatch.workflow import run_crawl
+
+    settings = get_settings()
+    _logging("WARNING" if not quiet else settings.log_level)
+    runs = run_crawl(source_ids or [], sources or settings.sources_file, Neo4jSettings(),
+                     show_progress=not quiet)
+    from tokenwatch.report import crawl_summary
+
+    Console().print(crawl_summary(runs))
+    if runs and all(r.status == "failed" for r in runs):
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    file: Annotated[str, typer.Argument(help="JSONL documents (the extract input format), or -")],
+    source: Annotated[str, typer.Option(help="source id to file the documents under")] = "ingest",
+) -> None:
+    """Extract and link documents given as JSONL (same line format as `extract`)."""
+    from tokenwatch.workflow import ingest_jsonl
+
+    with _open_input(file) as inp:
+        result, bad = ingest_jsonl(inp, source, Neo4jSettings(), sys.stderr)
+    typer.echo(f"new={result.new} unchanged={result.unchanged} duplicates={result.duplicates} "
+               f"errors={result.errors} bad_lines={bad}")
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def up(
+    port: Annotated[int | None, typer.Option(help="API port (TOKENWATCH_API_PORT)")] = None,
+    host: Annotated[str | None, typer.Option(help="API host (TOKENWATCH_API_HOST)")] = None,
+    no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="API only")] = False,
+) -> None:
+    """The service: embedded Neo4j (unless NEO4J_URI), the API and the crawl scheduler."""
+    from tokenwatch.service import serve
+    from tokenwatch.settings import get_settings
+
+    settings = get_settings()
+    _logging(settings.log_level)
+    serve(settings, Neo4jSettings(), host=host, port=port, scheduler=not no_scheduler)
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start the embedded Neo4j in the background (data in TOKENWATCH_NEO4J_HOME)."""
+    from graph import embedded
+    from graph.errors import GraphError
+
+    settings = Neo4jSettings()
+    if not settings.embedded:
+        err.print(f"NEO4J_URI is set ({settings.uri}): nothing to start")
+        raise typer.Exit(0)
+    try:
+        st = embedded.start_daemon(settings)
+    except GraphError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    typer.echo(f"running pid={st.pid} uri={st.uri} home={settings.home.resolve()}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the background embedded Neo4j cleanly (SIGTERM, store closed)."""
+    from graph import embedded
+
+    stopped = embedded.stop_daemon(Neo4jSettings())
+    typer.echo("stopped" if stopped else "not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Is the embedded Neo4j running, and does Bolt answer? Exit 0 when reachable, 3 when not."""
+    from graph import embedded
+
+    st = embedded.status(Neo4jSettings())
+    if st.running:
+        typer.echo(f"running pid={st.pid} uri={st.uri} reachable={st.reachable}")
+    else:
+        typer.echo("not running")
+    raise typer.Exit(0 if st.running and st.reachable else 3)

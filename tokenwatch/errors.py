@@ -1,0 +1,5 @@
+"""One exception root for the composition root."""
+
+
+class TokenwatchError(Exception):
+    """Base of errors raised by tokenwatch/ (CLI, scheduler, glue)."""

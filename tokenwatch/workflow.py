@@ -1,0 +1,139 @@
+"""The glue: prepare the graph, crawl into it, ingest JSONL into it."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import orjson
+from neo4j import Driver
+
+from crawlers.registry import SourceConfig, load_sources
+from crawlers.types import Article, CrawlRunStats, WriteResult
+from crawlers.urls import article_id, canonicalize
+from graph import db, writer
+from graph.embedded import neo4j_server
+from graph.kb import write_kb
+from graph.settings import Neo4jSettings
+from nlp import DocInput, Extractor
+from tokenwatch.errors import TokenwatchError
+from tokenwatch.ingest import GraphSink
+
+log = logging.getLogger(__name__)
+
+
+def source_rows(sources: Sequence[SourceConfig]) -> list[writer.SourceRow]:
+    return [
+        writer.SourceRow(id=s.id, name=s.name, kind=s.kind, lang=s.lang, url=str(s.url))
+        for s in sources
+    ]
+
+
+def prepare_graph(driver: Driver, sources: Sequence[SourceConfig], database: str | None) -> None:
+    """Schema, KB and sources: idempotent, run at every start."""
+    from nlp.kb import load_kb
+
+    db.wait_until_reachable(driver)
+    db.apply_schema(driver, database)
+    write_kb(driver, load_kb(), database)
+    if sources:
+        writer.write_sources(driver, source_rows(sources), database)
+
+
+@contextlib.contextmanager
+def graph_session(neo4j: Neo4jSettings) -> Iterator[tuple[Driver, str]]:
+    with neo4j_server(neo4j) as uri:
+        driver = db.open_driver(neo4j, uri)
+        try:
+            yield driver, uri
+        finally:
+            driver.close()
+
+
+def select_sources(all_sources: Sequence[SourceConfig], ids: Sequence[str]) -> list[SourceConfig]:
+    if not ids:
+        return [s for s in all_sources if s.enabled]
+    by_id = {s.id: s for s in all_sources}
+    unknown = [i for i in ids if i not in by_id]
+    if unknown:
+        raise TokenwatchError(f"unknown source id(s): {', '.join(unknown)}")
+    return [by_id[i] for i in ids]
+
+
+def run_crawl(ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSettings,
+              show_progress: bool = True) -> list[CrawlRunStats]:
+    from crawlers.runner import crawl
+
+    registry = load_sources(sources_file) if sources_file else load_sources()
+    chosen = select_sources(registry, ids)
+    with graph_session(neo4j) as (driver, _uri):
+        prepare_graph(driver, registry, neo4j.database)
+        sink = GraphSink(driver, Extractor.get(), neo4j.database)
+        return crawl(chosen, sink)
+
+
+def _article_from_doc(doc: DocInput, source_id: str) -> Article:
+    from crawlers.dedupe import simhash64
+    import hashlib
+
+    url = doc.url or f"urn:tokenwatch:{source_id}:{doc.id}"
+    canonical = canonicalize(url) if doc.url else url
+    published = datetime.fromisoformat(doc.published_at) if doc.published_at else None
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return Article(
+        id=article_id(canonical) if doc.url else doc.id,
+        url=url,
+        canonical_url=canonical,
+        source_id=source_id,
+        title=doc.title or "",
+        text=doc.text,
+        lang=doc.lang or ("zh" if any("\u4e00" <= c <= "\u9fff" for c in doc.text[:500]) else "en"),
+        published_at=published,
+        fetched_at=datetime.now(UTC),
+        content_hash=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        simhash=simhash64(doc.text),
+    )
+
+
+def parse_doc_lines(inp: TextIO, err: TextIO) -> tuple[list[DocInput], int]:
+    docs: list[DocInput] = []
+    bad = 0
+    for lineno, line in enumerate(inp, start=1):
+        if not line.strip():
+            continue
+        try:
+            docs.append(DocInput.model_validate(orjson.loads(line)))
+        except (orjson.JSONDecodeError, ValueError) as exc:
+            bad += 1
+            err.write(f"line {lineno}: skipped: {str(exc).splitlines()[0]}\n")
+    return docs, bad
+
+
+def ingest_jsonl(inp: TextIO, source_id: str, neo4j: Neo4jSettings,
+                 err: TextIO) -> tuple[WriteResult, int]:
+    docs, bad = parse_doc_lines(inp, err)
+    total = WriteResult()
+    with graph_session(neo4j) as (driver, _uri):
+        prepare_graph(driver, [], neo4j.database)
+        writer.write_sources(driver, [writer.SourceRow(source_id, source_id, "industry", "zh", "")],
+                             neo4j.database)
+        sink = GraphSink(driver, Extractor.get(), neo4j.database)
+        articles: list[Article] = []
+        for doc in docs:
+            try:
+                articles.append(_article_from_doc(doc, source_id))
+            except ValueError as exc:
+                bad += 1
+                err.write(f"document {doc.id}: skipped: {exc}\n")
+        for i in range(0, len(articles), 32):
+            res = sink.write(articles[i : i + 32])
+            total.new += res.new
+            total.unchanged += res.unchanged
+            total.duplicates += res.duplicates
+            total.errors += res.errors
+    return total, bad
