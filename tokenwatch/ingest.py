@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from neo4j import Driver
 
-from crawlers.dedupe import HAMMING_THRESHOLD, hamming
+from crawlers.dedupe import NEAR_DUPLICATE_DISTANCE, hamming
 from crawlers.types import Article, CrawlRunStats, PageState, WriteResult
 from graph import reader, writer
 from graph.writer import Duplicate
@@ -49,7 +49,7 @@ def find_duplicates(
         options = [
             (hamming(art.simhash, sim), other) for sim, other in by_id.get(art.id, [])
         ] + [(hamming(art.simhash, e.simhash), e.id) for e in earlier if e.simhash is not None]
-        close = [o for o in options if o[0] <= HAMMING_THRESHOLD and o[1] != art.id]
+        close = [o for o in options if o[0] <= NEAR_DUPLICATE_DISTANCE and o[1] != art.id]
         if close:
             dist, first = min(close)
             dups.append(Duplicate(id=art.id, first_id=first, distance=dist))
