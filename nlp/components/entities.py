@@ -1,0 +1,249 @@
+"""`tokenwatch.kb_entities.v1`: companies, agencies, models and policies.
+
+Sources, merged longest-first (KB wins ties): KB names and weak aliases (character trie),
+tickers in an exchange/bracket context, unseen Chinese legal names (有限公司, 集团…) with a
+cut left edge, unseen English legal names, and the English model's ORG entities when they
+carry a corporate suffix. Unseen names get `new:<type>:<slug>` ids and `kb=False`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from nlp.components.extensions import doc_text
+from nlp.gazetteer import Gazetteer, Hit
+from nlp.kb import KnowledgeBase, load_kb
+from nlp.lexicon import alternation, load_lexicon
+from nlp.text import is_cjk, slug
+from nlp.types import Entity, EntityType
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    type: EntityType
+    id: str
+    name: str
+    kb: bool
+    priority: int  # higher wins among equally long overlapping candidates
+
+
+_LISTED_RE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{2,12}?)(?:-[A-Z]{1,2})?[（(](?:股票代码[:：]?\s*)?"
+    r"(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK)[）)]"
+)
+
+
+def new_id(kind: str, name: str) -> str:
+    return f"new:{kind}:{slug(name)}"
+
+
+class EntityRules:
+    """Pure rule logic, built once per pipeline from the KB and the cue lexicon."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        cues = load_lexicon("cues")["entities"]
+        self.kb = kb
+        self.gazetteer = Gazetteer.from_kb(kb)
+        self.weak_follow = tuple(cues["weak_follow_zh"])
+        self.weak_block_prev = set(cues["weak_block_prev_zh"])
+        suffixes = alternation(cues["zh_legal_suffixes"])
+        self.zh_legal = re.compile(rf"[\u4e00-\u9fff（）()A-Za-z0-9]{{2,40}}?(?:{suffixes})")
+        self.zh_cut = re.compile(alternation(cues["zh_left_cuts"]))
+        self.zh_block = tuple(cues["zh_suffix_block_prefix"])
+        en_suffix = alternation(cues["en_legal_suffixes"])
+        self.en_legal = re.compile(rf"\b(?:[A-Z][\w&'.-]*\s+){{1,4}}(?:{en_suffix})(?![\w])")
+        self.en_suffixes = tuple(cues["en_legal_suffixes"])
+        self.en_stop = set(cues["en_org_stop"])
+        self.tickers = {t: e for e in kb.of_kind("company") for t in e.tickers}
+        tick = load_lexicon("cues")["tickers"]["exchange_prefix"]
+        self.ticker_re = re.compile(
+            rf"(?:(?:{alternation(tick)})\s*[:：]?\s*)?"
+            r"(?<![A-Za-z0-9.])(?P<t>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK|[A-Z]{2,5})(?![A-Za-z0-9])"
+        )
+
+    # -- KB names -------------------------------------------------------------------------
+    def kb_candidates(self, doc: Doc) -> list[Candidate]:
+        text = doc_text(doc)
+        hits = self.gazetteer.find(text)
+        strong = {h.alias.entry.id for h in hits if not h.alias.weak}
+        families = set().union(*(self.kb.family(i) for i in strong)) if strong else set()
+        out = []
+        for hit in hits:
+            if hit.alias.weak and not self._weak_ok(doc, hit, families):
+                continue
+            entry = hit.alias.entry
+            out.append(Candidate(hit.start, hit.end, entry.kind, entry.id, entry.name, True, 3))
+        return out
+
+    def _weak_ok(self, doc: Doc, hit: Hit, families: set[str]) -> bool:
+        if hit.alias.entry.id in families:
+            return True
+        text = doc_text(doc)
+        if not is_cjk(hit.alias.surface[0]):
+            return False
+        if hit.start > 0 and text[hit.start - 1] in self.weak_block_prev:
+            return False
+        return text.startswith(self.weak_follow, hit.end) or hit.end == len(text)
+
+    # -- tickers --------------------------------------------------------------------------
+    def ticker_candidates(self, text: str) -> list[Candidate]:
+        out = []
+        for m in self.ticker_re.finditer(text):
+            code = m["t"]
+            entry = self.tickers.get(code) or self.tickers.get(code.split(".")[0])
+            if entry is None:
+                continue
+            before = text[max(0, m.start() - 2) : m.start()]
+            prev = text[m.start("t") - 1] if m.start("t") > 0 else ""
+            in_brackets = "(" in before or "（" in before or (prev != "" and prev in "(（:：")
+            if not (in_brackets or m.start("t") > m.start() or "." in code):
+                continue
+            out.append(
+                Candidate(m.start("t"), m.end("t"), "company", entry.id, entry.name, True, 3)
+            )
+        return out
+
+    def listed_candidates(self, text: str) -> list[Candidate]:
+        """Unseen listed companies named with their code: 贵州茅台（600519）."""
+        out = []
+        for m in _LISTED_RE.finditer(text):
+            code = m["code"]
+            if code in self.tickers or code.split(".")[0] in self.tickers:
+                continue
+            start = self._cut_left(text, m.start("name"), m.end("name") + 2)
+            if m.end("name") - start > 6:
+                start = m.end("name") - 4  # A-share short names are at most four characters
+            name = text[start : m.end("name")]
+            if len(name) < 2:
+                continue
+            ident = new_id("company", name)
+            out.append(Candidate(start, m.end("name"), "company", ident, name, False, 1))
+            out.append(Candidate(m.start("code"), m.end("code"), "company", ident, name, False, 1))
+        return out
+
+    # -- unseen companies -------------------------------------------------------------------
+    def zh_legal_candidates(self, text: str) -> list[Candidate]:
+        out = []
+        for m in self.zh_legal.finditer(text):
+            start = self._cut_left(text, m.start(), m.end())
+            name = text[start : m.end()]
+            if len(name) < 4 or name.startswith(self.zh_block) or not is_cjk(name[0]):
+                continue
+            out.append(
+                Candidate(start, m.end(), "company", new_id("company", name), name, False, 1)
+            )
+        return out
+
+    def _cut_left(self, text: str, start: int, end: int) -> int:
+        cut = start
+        for m in self.zh_cut.finditer(text, start, end - 2):
+            cut = max(cut, m.end())
+        return cut
+
+    def en_legal_candidates(self, doc: Doc) -> list[Candidate]:
+        text = doc_text(doc)
+        spans = [(m.start(), m.end()) for m in self.en_legal.finditer(text)]
+        spans += [(s, e) for s, e in org_spans(doc) if self._org_ok(text[s:e])]
+        out = []
+        for start, end in spans:
+            while start < end and text[start : start + 4] in ("The ", "the "):
+                start += 4
+            name = text[start:end]
+            if name in self.en_stop or not name[:1].isupper() or "'s" in name or "’s" in name:
+                continue
+            out.append(Candidate(start, end, "company", new_id("company", name), name, False, 1))
+        return out
+
+    def _org_ok(self, name: str) -> bool:
+        words = name.split()
+        return len(words) >= 2 and words[-1] in self.en_suffixes
+
+    def entities(self, doc: Doc, lang: str) -> list[Entity]:
+        text = doc_text(doc)
+        cands = (
+            self.kb_candidates(doc) + self.ticker_candidates(text) + self.listed_candidates(text)
+        )
+        cands += (
+            self.zh_legal_candidates(doc_text(doc))
+            if lang == "zh"
+            else self.en_legal_candidates(doc)
+        )
+        return [
+            Entity(
+                type=c.type,
+                text=doc_text(doc)[c.start : c.end],
+                start=c.start,
+                end=c.end,
+                id=c.id,
+                name=c.name,
+                kb=c.kb,
+            )
+            for c in select_longest(cands)
+        ]
+
+
+def org_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Char spans of ORG entities, read from token arrays (`doc.ents` builds a Token object
+    per token and dominated the English profile)."""
+    if not doc.has_annotation("ENT_IOB"):
+        return []
+    arr = doc.to_array(["ENT_IOB", "ENT_TYPE", "IDX", "LENGTH"])
+    org = doc.vocab.strings["ORG"]
+    spans: list[tuple[int, int]] = []
+    start = end = -1
+    for iob, typ, idx, length in arr.tolist():
+        if iob == 3 or (iob != 1 and start >= 0):  # B, or O after an open span
+            if start >= 0:
+                spans.append((start, end))
+            start = -1
+        if iob == 3 and typ == org:
+            start = idx
+        if start >= 0 and iob in (1, 3):
+            end = idx + length
+    if start >= 0:
+        spans.append((start, end))
+    return spans
+
+
+def select_longest(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: longer first, then higher priority, then earlier."""
+    chosen: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+@registry.misc("tokenwatch.kb_entities.v1")
+def kb_entity_rules() -> EntityRules:
+    return EntityRules(load_kb())
+
+
+@Language.factory(
+    "tokenwatch_kb_entities",
+    assigns=["doc._.tw_entities"],
+    requires=["token.text"],
+    default_config={"lang": "zh", "rules": {"@misc": "tokenwatch.kb_entities.v1"}},
+)
+def make_kb_entities(nlp: Language, name: str, lang: str, rules: EntityRules) -> KbEntities:
+    return KbEntities(rules, lang)
+
+
+class KbEntities:
+    def __init__(self, rules: EntityRules, lang: str) -> None:
+        self.rules = rules
+        self.lang = lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.tw_entities = self.rules.entities(doc, self.lang)
+        return doc

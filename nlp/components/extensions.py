@@ -1,0 +1,37 @@
+"""Doc extensions shared by the components (registered once, guarded)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+EXTENSIONS: dict[str, object] = {
+    "tw_published": None,  # datetime.date | None, set before the pipeline runs
+    "tw_entities": None,  # list[nlp.types.Entity]
+    "tw_policies": None,  # list[nlp.types.PolicyInfo]
+    "tw_metrics": None,  # list[nlp.types.Metric]
+    "tw_risks": None,  # list[nlp.types.Risk]
+    "tw_sents": None,  # list[tuple[int, int]] sentence char spans
+    "tw_text": None,  # str: doc.text, cached (Doc.text joins every token on each access)
+}
+
+
+def register_extensions() -> None:
+    for name, default in EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per Doc."""
+    if doc._.tw_text is None:
+        doc._.tw_text = doc.text
+    return doc._.tw_text
+
+
+def sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence char spans of `doc`, computed once and cached on the Doc."""
+    from nlp.text import sentence_spans
+
+    if doc._.tw_sents is None:
+        doc._.tw_sents = sentence_spans(doc_text(doc))
+    return doc._.tw_sents

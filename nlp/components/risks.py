@@ -1,0 +1,93 @@
+"""`tokenwatch.risks.v1`: sentence-level risk signals in four categories.
+
+A sentence is a signal for a category when one of its cues occurs and is not negated: a
+negator (未发现, 并未, no evidence of…) earlier in the same clause cancels the cue. Score =
+category weight + 0.1 per further cue, capped at 1. Entity ids are those of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from nlp.components.extensions import doc_text, sentences
+from nlp.lexicon import alternation, cue_pattern, load_lexicon
+from nlp.text import clause_bounds
+from nlp.types import Risk, RiskCategory
+
+
+class RiskRules:
+    def __init__(self) -> None:
+        lex = load_lexicon("risks")
+        self.neg_zh = re.compile(alternation(lex["negators"]["zh"]))
+        self.neg_en = re.compile(rf"\b(?:{alternation(lex['negators']['en'])})\b", re.I)
+        self.relief = re.compile(cue_pattern(lex["relief"]), re.I)
+        self.cats: dict[str, tuple[float, re.Pattern[str]]] = {}
+        for cat, spec in lex["categories"].items():
+            zh = cue_pattern(spec["zh"])
+            en = cue_pattern(spec["en"])
+            self.cats[cat] = (float(spec["weight"]), re.compile(rf"(?:{zh})|\b(?:{en})", re.I))
+
+    def negated(self, sent: str, start: int, end: int) -> bool:
+        """A negator before the cue in its clause, or a relief word after it (困难正在缓解)."""
+        c0, c1 = clause_bounds(sent, start, 0, len(sent))
+        window = sent[max(c0, start - 40) : start]
+        if self.neg_zh.search(window) or self.neg_en.search(window):
+            return True
+        return bool(self.relief.search(sent[end : min(c1, end + 12)]))
+
+    def sentence(self, sent: str) -> list[tuple[RiskCategory, float]]:
+        out = []
+        for cat, (weight, rx) in self.cats.items():
+            cues = [m for m in rx.finditer(sent) if not self.negated(sent, m.start(), m.end())]
+            if cues:
+                out.append((cast(RiskCategory, cat), min(1.0, weight + 0.1 * (len(cues) - 1))))
+        return out
+
+    def run(self, doc: Doc) -> list[Risk]:
+        text = doc_text(doc)
+        ents = doc._.tw_entities or []
+        risks = []
+        for s0, s1 in sentences(doc):
+            sent = text[s0:s1]
+            for cat, score in self.sentence(sent):
+                ids = tuple(dict.fromkeys(e.id for e in ents if s0 <= e.start < s1 and e.id))
+                risks.append(
+                    Risk(
+                        category=cat,
+                        text=sent,
+                        start=s0,
+                        end=s1,
+                        score=round(score, 3),
+                        entities=ids,
+                    )
+                )
+        return risks
+
+
+@registry.misc("tokenwatch.risks.v1")
+def risk_rules() -> RiskRules:
+    return RiskRules()
+
+
+@Language.factory(
+    "tokenwatch_risks",
+    assigns=["doc._.tw_risks"],
+    requires=["doc._.tw_entities"],
+    default_config={"rules": {"@misc": "tokenwatch.risks.v1"}},
+)
+def make_risks(nlp: Language, name: str, rules: RiskRules) -> Risks:
+    return Risks(rules)
+
+
+class Risks:
+    def __init__(self, rules: RiskRules) -> None:
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.tw_risks = self.rules.run(doc)
+        return doc

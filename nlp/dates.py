@@ -1,0 +1,212 @@
+"""Resolution of time expressions to `YYYY-MM-DD` / `YYYY-MM` (pure functions).
+
+A month without a year takes the publication year, or the previous year when it lies more
+than one month after publication ("in October" published in March means last October).
+"底/末/end of" resolves to the last day of the month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import cn2an
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+MONTHS["sept"] = 9
+EN_MONTH = (
+    r"(?:January|February|March|April|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|May)"
+)
+ZH_NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
+EN_QUARTER = {"first": 3, "second": 6, "third": 9, "fourth": 12}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    value: str  # YYYY-MM-DD or YYYY-MM
+
+
+def to_date(value: datetime | date | str | None) -> date | None:
+    """Publication date from a datetime/date/ISO string; None when absent or unparsable."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+        return date(int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
+def _num(text: str) -> int:
+    return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
+
+
+def _infer_year(month: int, pub: date | None, rel: str | None) -> int | None:
+    if pub is None:
+        return None
+    if rel in ("去", "last"):
+        return pub.year - 1
+    if rel in ("明", "next"):
+        return pub.year + 1
+    if rel in ("今", "this"):
+        return pub.year
+    return pub.year - 1 if month > pub.month + 1 else pub.year
+
+
+def _fmt(year: int | None, month: int, day: int | None = None, end: bool = False) -> str | None:
+    if year is None or not 1 <= month <= 12:
+        return None
+    if end:
+        day = calendar.monthrange(year, month)[1]
+    if day is not None:
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return f"{year:04d}-{month:02d}"
+
+
+_ZH_FULL = re.compile(
+    rf"(?:(?P<y>\d{{4}})|(?P<rel>[今去明]))年(?P<m>{ZH_NUM})月(?:(?P<d>{ZH_NUM})[日号]|(?P<end>底|末)|份)?"
+)
+_ZH_MONTH = re.compile(
+    rf"(?<![\d年个])(?P<m>{ZH_NUM})月(?:(?P<d>{ZH_NUM})[日号]|(?P<end>底|末)|份)?"
+)
+_ZH_PERIOD = re.compile(
+    r"(?:(?P<y>\d{4})|(?P<rel>[今去明]))年(?:(?P<h>上半年)|(?P<q>前三季度)|第?(?P<qn>[一二三四1-4])季度|(?P<full>全年|年底|年末|底))"
+)
+_ZH_YEAR = re.compile(r"(?P<y>20\d{2})年(?![\d一二三四五六七八九十上前第全底末])")
+_ZH_REL = re.compile(r"上个?月|本月|这个月|昨[天日]|今[天日]|目前|当前")
+_EN_FULL = re.compile(
+    rf"(?P<mn>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?|(?P<d2>\d{{1,2}})\s+(?P<mn2>{EN_MONTH})\.?(?:,?\s+(?P<y2>\d{{4}}))?"
+)
+_EN_MONTH = re.compile(
+    rf"(?P<pre>\b(?:end of|in|of|since|by|as of|until|through|during)\s+)?"
+    rf"(?P<mn>{EN_MONTH})\b\.?(?:,?\s+(?P<y>\d{{4}}))?"
+)
+_EN_PERIOD = re.compile(
+    r"\b(?:(?P<h>first half|H1)|(?P<qw>first|second|third|fourth) quarter|Q(?P<qn>[1-4]))"
+    r"(?:\s+of)?\s*(?P<y>\d{4})?"
+)
+_EN_YEAR = re.compile(r"\b(?P<end>end of\s+)?(?:in|for|during|of)?\s*(?P<y>20\d{2})\b(?!\s*[-/])")
+_EN_REL = re.compile(r"\b(?:last month|this month|yesterday|today)\b", re.I)
+
+
+def _zh_mentions(text: str, pub: date | None) -> list[DateMention]:
+    out: list[DateMention] = []
+    for m in _ZH_FULL.finditer(text):
+        month = _num(m["m"])
+        year = int(m["y"]) if m["y"] else _infer_year(month, pub, m["rel"])
+        val = _fmt(year, month, _num(m["d"]) if m["d"] else None, bool(m["end"]))
+        if val:
+            out.append(DateMention(m.start(), m.end(), val))
+    for m in _ZH_PERIOD.finditer(text):
+        year = int(m["y"]) if m["y"] else _infer_year(1, pub, m["rel"] or "今")
+        month = 6 if m["h"] else 9 if m["q"] else QUARTER_END[m["qn"]] if m["qn"] else 12
+        val = _fmt(year, month, None, m["full"] in ("年底", "年末", "底"))
+        if val:
+            out.append(DateMention(m.start(), m.end(), val))
+    for m in _ZH_YEAR.finditer(text):
+        out.append(DateMention(m.start(), m.end(), f"{m['y']}-12"))
+    for m in _ZH_MONTH.finditer(text):
+        month = _num(m["m"])
+        val = _fmt(
+            _infer_year(month, pub, None), month, _num(m["d"]) if m["d"] else None, bool(m["end"])
+        )
+        if val:
+            out.append(DateMention(m.start(), m.end(), val))
+    for m in _ZH_REL.finditer(text):
+        val = _relative(m[0], pub)
+        if val:
+            out.append(DateMention(m.start(), m.end(), val))
+    return out
+
+
+def _relative(word: str, pub: date | None) -> str | None:
+    if pub is None:
+        return None
+    word = word.lower()
+    if word in ("上月", "上个月", "last month"):
+        prev = pub.replace(day=1) - timedelta(days=1)
+        return f"{prev.year:04d}-{prev.month:02d}"
+    if word in ("本月", "这个月", "this month"):
+        return f"{pub.year:04d}-{pub.month:02d}"
+    if word in ("昨天", "昨日", "yesterday"):
+        return (pub - timedelta(days=1)).isoformat()
+    return pub.isoformat()
+
+
+def _en_mentions(text: str, pub: date | None) -> list[DateMention]:
+    out: list[DateMention] = []
+    for m in _EN_FULL.finditer(text):
+        month = MONTHS[(m["mn"] or m["mn2"]).lower().rstrip(".")]
+        day = int(m["d"] or m["d2"])
+        ytxt = m["y"] or m["y2"]
+        val = _fmt(int(ytxt) if ytxt else _infer_year(month, pub, None), month, day)
+        if val:
+            out.append(DateMention(m.start(), m.end(), val))
+    for m in _EN_MONTH.finditer(text):
+        if m["mn"] == "May" and not (m["pre"] or m["y"]):
+            continue
+        month = MONTHS[m["mn"].lower().rstrip(".")]
+        year = int(m["y"]) if m["y"] else _infer_year(month, pub, None)
+        end = bool(m["pre"]) and m["pre"].strip().startswith("end")
+        val = _fmt(year, month, None, end)
+        if val:
+            out.append(DateMention(m.start("mn") if not end else m.start(), m.end(), val))
+    for m in _EN_PERIOD.finditer(text):
+        year = int(m["y"]) if m["y"] else (pub.year if pub else None)
+        month = 6 if m["h"] else EN_QUARTER[m["qw"].lower()] if m["qw"] else int(m["qn"]) * 3
+        val = _fmt(year, month)
+        if val:
+            out.append(DateMention(m.start(), m.end(), val))
+    for m in _EN_YEAR.finditer(text):
+        if m["end"]:
+            out.append(DateMention(m.start(), m.end(), f"{m['y']}-12-31"))
+        elif re.search(
+            r"\b(?:in|for|during|of)\s*$", text[max(0, m.start("y") - 8) : m.start("y")]
+        ):
+            out.append(DateMention(m.start("y"), m.end("y"), f"{m['y']}-12"))
+    for m in _EN_REL.finditer(text):
+        val = _relative(m[0], pub)
+        if val:
+            out.append(DateMention(m.start(), m.end(), val))
+    return out
+
+
+def find_dates(text: str, published: date | None) -> list[DateMention]:
+    """All date mentions in `text`, longest first where they overlap, in text order."""
+    found = _zh_mentions(text, published) + _en_mentions(text, published)
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    out: list[DateMention] = []
+    for mention in found:
+        if out and mention.start < out[-1].end:
+            continue
+        out.append(mention)
+    return out
+
+
+def resolve_as_of(sentence: str, anchor: int, published: date | None) -> str | None:
+    """The date a figure at `anchor` (offset in `sentence`) refers to: the nearest date mention
+    before it in the sentence, else the first after it in its clause, else the publication date."""
+    mentions = find_dates(sentence, published)
+    before = [d for d in mentions if d.end <= anchor]
+    if before:
+        return before[-1].value
+    stop = re.search(r"[，,；;。]", sentence[anchor:])
+    limit = anchor + stop.start() if stop else len(sentence)
+    after = [d for d in mentions if anchor <= d.start < limit]
+    if after:
+        return after[0].value
+    return published.isoformat() if published else None

@@ -1,0 +1,160 @@
+"""Character-level longest-match lookup of KB names (a dict trie).
+
+Matching runs on characters, not tokens, so a name survives Chinese segmentation
+(国家数据局局长 still yields 国家数据局). Latin names need word boundaries; short or all-caps
+Latin names match case-sensitively, longer ones case-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.kb import KbEntry, KnowledgeBase
+
+_END = "\0"
+_VERSION_RE = re.compile(
+    r"(?:[-\s·]?(?:[VvRrKkMmTt]?\d+(?:\.\d+)*[a-z]?|\d+B|A\d+B)"
+    r"|[-\s](?:Max|Plus|Turbo|Pro|Flash|Lite|mini|Mini|Coder|VL|Omni|Instruct|Chat|Thinking|Exp|"
+    r"Terminus|Sonnet|Opus|Haiku|Ultra|Seed|Preview|Speciale)"
+    r"|-[A-Za-z][A-Za-z0-9]*(?:\.\d+)*)"
+)
+
+
+@dataclass(frozen=True)
+class Alias:
+    surface: str
+    entry: KbEntry
+    weak: bool
+    case_sensitive: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    alias: Alias
+
+
+def _is_latin_word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+def _fold(text: str) -> str:
+    # ASCII-only lower-casing keeps offsets identical to the original text
+    return text.translate(_FOLD)
+
+
+_FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
+
+
+@dataclass
+class Gazetteer:
+    root: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_kb(cls, kb: KnowledgeBase) -> Gazetteer:
+        gaz = cls()
+        for entry in kb:
+            for name in entry.names():
+                gaz.add(Alias(name, entry, weak=False, case_sensitive=_case_sensitive(name)))
+            for name in entry.weak_aliases:
+                gaz.add(Alias(name, entry, weak=True, case_sensitive=True))
+        return gaz
+
+    def add(self, alias: Alias) -> None:
+        node = self.root
+        for ch in _fold(alias.surface):
+            node = node.setdefault(ch, {})
+        node.setdefault(_END, []).append(alias)
+
+    def find(self, text: str) -> list[Hit]:
+        """Leftmost-longest matches with valid boundaries and case, weak ones included."""
+        folded = _fold(text)
+        hits: list[Hit] = []  # (a name glued to another name, 通义千问GPT-4, is not a version)
+        i, n = 0, len(text)
+        root = self.root
+        while i < n:
+            if folded[i] not in root:
+                i += 1
+                continue
+            best = self._longest_at(text, folded, i)
+            if best is None:
+                i += 1
+                continue
+            hits.append(best)
+            i = best.end
+        return hits
+
+    def _longest_at(self, text: str, folded: str, i: int, extend: bool = True) -> Hit | None:
+        node, j, best = self.root, i, None
+        while j < len(folded) and folded[j] in node:
+            node = node[folded[j]]
+            j += 1
+            for alias in node.get(_END, ()):
+                if _valid(text, i, j, alias):
+                    best = Hit(i, j, alias)
+                    break
+        if extend and best is not None and best.alias.entry.kind == "model":
+            glue_ok = (
+                best.end >= len(text)
+                or self._longest_at(text, folded, best.end, extend=False) is None
+            )
+            best = Hit(best.start, extend_version(text, best.end, glue_ok), best.alias)
+        return best
+
+
+def _case_sensitive(name: str) -> bool:
+    return name.isascii() and (len(name) <= 4 or name.isupper())
+
+
+def _valid(text: str, start: int, end: int, alias: Alias) -> bool:
+    if alias.case_sensitive and text[start:end] != alias.surface:
+        return False
+    if _is_latin_word_char(text[start]) and start > 0 and _is_latin_word_char(text[start - 1]):
+        return False
+    last = text[end - 1]
+    if _is_latin_word_char(last) and end < len(text) and _is_latin_word_char(text[end]):
+        return alias.entry.kind == "model" and bool(
+            _VERSION_RE.match(text, end) or text[end].isalnum()
+        )
+    return True
+
+
+_CONTIGUOUS_RE = re.compile(r"[.\-]?[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?")
+_NOT_VERSION = {"App", "APP", "app", "API", "api", "AI"}
+
+
+def extend_version(text: str, end: int, glue: bool = True) -> int:
+    """Extend a model name over its version suffix: Qwen -> Qwen3-Max, GPT-4o -> GPT-4o-mini,
+    GLM-4 -> GLM-4.5V, 混元 -> 混元TurboS (but not 豆包App)."""
+    glued = (
+        _CONTIGUOUS_RE.match(text, end)
+        if glue and end < len(text) and text[end - 1] != " "
+        else None
+    )
+    if (
+        glued
+        and glued.group() not in _NOT_VERSION
+        and (text[end - 1].isalnum() or text[end] in "-.")
+    ):
+        end = glued.end()
+    while True:
+        match = _VERSION_RE.match(text, end)
+        if match is None or match.end() == end:
+            return end
+        stop = match.end()
+        if (
+            stop < len(text)
+            and _is_latin_word_char(text[stop])
+            and not _is_latin_word_char(text[stop - 1])
+        ):
+            return end
+        if (
+            stop < len(text)
+            and text[stop - 1].isalnum()
+            and text[stop].isascii()
+            and text[stop].isalpha()
+        ):
+            return end
+        end = stop

@@ -1,0 +1,119 @@
+"""Small text helpers: language detection, cleaning, sentence spans, id slugs (pure)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Literal
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+_SENT_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\.(?=\s+[A-Z“\"(])|\n\s*\n|\n(?=\s*\S)")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def detect_lang(text: str) -> Literal["zh", "en"]:
+    """'zh' when CJK characters are at least 15% of the letters (CJK + Latin), else 'en'."""
+    sample = text[:5000]
+    cjk = len(_CJK_RE.findall(sample))
+    latin = len(_LATIN_RE.findall(sample))
+    if cjk == 0:
+        return "en"
+    # a Chinese character carries about as much as a 3-4 letter English word
+    return "zh" if cjk * 4 >= 0.15 * (cjk * 4 + latin) * 2 else "en"
+
+
+def clean_text(text: str) -> str:
+    """Control characters become spaces and lone surrogates U+FFFD (one character each), so
+    offsets into the cleaned text are offsets into the original."""
+    return _SURROGATE_RE.sub("\ufffd", _CONTROL_RE.sub(" ", text))
+
+
+def join_title(title: str | None, text: str) -> str:
+    """The analysed string: `title + "\\n\\n" + text` when a title is given."""
+    return f"{title}\n\n{text}" if title else text
+
+
+def sentence_spans(text: str, breaks: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """Sentence (start, end) spans from punctuation, blank lines and model sentence `breaks`;
+    surrounding whitespace is trimmed."""
+    cuts = {m.end() for m in _SENT_END.finditer(text) if not _is_abbreviation(text, m)}
+    cuts |= set(breaks) | {len(text)}
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for cut in sorted(cuts):
+        if cut <= start:
+            continue
+        s, e = start, cut
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        start = cut
+    return spans
+
+
+_ABBREV = {
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "mr",
+    "ms",
+    "dr",
+    "st",
+    "no",
+    "vs",
+    "u.s",
+    "u.k",
+    "e.g",
+    "i.e",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
+
+
+def _is_abbreviation(text: str, match: re.Match[str]) -> bool:
+    if match.group() != ".":
+        return False
+    word = re.search(r"([A-Za-z.]+)$", text[max(0, match.start() - 12) : match.start()])
+    if word is None:
+        return False
+    w = word.group(1).lower()
+    return w in _ABBREV or len(w) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", w))
+
+
+def slug(name: str) -> str:
+    """Stable id part for an unseen name: NFKC, lower-case, no spaces or punctuation."""
+    norm = unicodedata.normalize("NFKC", name).lower()
+    return "".join(ch for ch in norm if ch.isalnum() or ch in "+-")
+
+
+def clause_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause around `pos` within [lo, hi): delimited by commas, semicolons, colons."""
+    delims = "，,；;：:。！？!?\n"
+    s = pos
+    while s > lo and text[s - 1] not in delims:
+        s -= 1
+    e = pos
+    while e < hi and text[e] not in delims:
+        e += 1
+    return s, e
