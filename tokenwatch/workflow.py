@@ -12,6 +12,7 @@ from typing import TextIO
 import orjson
 from neo4j import Driver
 
+from alerts.evaluate import batch_hooks
 from crawlers.registry import SourceConfig, load_sources
 from crawlers.types import Article, CrawlRunStats, WriteResult
 from crawlers.urls import article_id, canonicalize
@@ -72,7 +73,8 @@ def run_crawl(ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSetting
     chosen = select_sources(registry, ids)
     with graph_session(neo4j) as (driver, _uri):
         prepare_graph(driver, registry, neo4j.database)
-        sink = GraphSink(driver, Extractor.get(), neo4j.database)
+        sink = GraphSink(driver, Extractor.get(), neo4j.database,
+                         on_batch=batch_hooks(driver, neo4j.database))
         return crawl(chosen, sink)
 
 
@@ -122,7 +124,8 @@ def ingest_jsonl(inp: TextIO, source_id: str, neo4j: Neo4jSettings,
         prepare_graph(driver, [], neo4j.database)
         writer.write_sources(driver, [writer.SourceRow(source_id, source_id, "industry", "zh", "")],
                              neo4j.database)
-        sink = GraphSink(driver, Extractor.get(), neo4j.database)
+        sink = GraphSink(driver, Extractor.get(), neo4j.database,
+                         on_batch=batch_hooks(driver, neo4j.database))
         articles: list[Article] = []
         for doc in docs:
             try:

@@ -1,0 +1,233 @@
+"""Evaluation: turn the new facts of an ingest batch (and, on a schedule, mention counts and
+crawl-run history) into alert drafts with the pure rules, and record them in the outbox.
+
+`AlertEvaluator.on_batch` is a `GraphSink.on_batch` hook: it runs after the batch has been
+written, so an evaluation failure is logged and never loses ingested data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from alerts import payloads
+from alerts.rules import (
+    SPEC_ADAPTER,
+    ArticleFact,
+    BatchFacts,
+    MentionCounts,
+    ObservationFact,
+    RiskFact,
+    Rule,
+    RunStatus,
+    SourceHealthSpec,
+    SpikeSpec,
+    eval_source_health,
+    eval_spike,
+    evaluate_batch,
+    watch_base,
+)
+from alerts.settings import AlertSettings
+from alerts.types import AlertDraft, Evidence
+from crawlers.types import Article
+from graph import outbox, writer
+from graph.outbox import Driver, Recorded
+from nlp.types import Extraction
+
+log = logging.getLogger(__name__)
+
+BATCH_TYPES = ("risk", "metric", "policy")
+BatchHook = Callable[[Sequence[tuple[Article, Extraction]]], None]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def rule_from_row(row: dict[str, Any]) -> Rule:
+    return Rule(id=row["id"], owner=row["owner"], name=row.get("name") or row["id"],
+                severity=row.get("severity") or "warning",
+                cooldown_s=float(row.get("cooldown_s") or 0.0),
+                enabled=bool(row.get("enabled", True)),
+                webhook_ids=tuple(row.get("webhook_ids") or ()),
+                spec=SPEC_ADAPTER.validate_json(row["spec"]))
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(ch, 0, start) for ch in "。！？!?\n")
+    rights = [i for ch in "。！？!?\n" if (i := text.find(ch, end)) != -1]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left + 1 : right].strip()[:500]
+
+
+def article_fact(article: Article, extraction: Extraction, source_kind: str | None) -> ArticleFact:
+    joined = writer.joined_text(article)
+    sentences: dict[str, str] = {}
+    for ent in extraction.entities:
+        if ent.id and ent.id not in sentences:
+            sentences[ent.id] = _sentence(joined, ent.start, ent.end)
+    policy_ids = [p.id or p.doc_number or p.title for p in extraction.policies]
+    issuers = [p.issuer for p in extraction.policies if p.issuer]
+    titles = [p.title for p in extraction.policies]
+    if article.policy is not None:
+        policy_ids.append(article.policy.doc_number or article.id)
+        if article.policy.issuer:
+            issuers.append(article.policy.issuer)
+        titles.append(article.title)
+    return ArticleFact(
+        id=article.id, url=article.url, title=article.title, source_id=article.source_id,
+        source_kind=source_kind, published_at=article.published_at, text=article.text,
+        entity_ids=frozenset(e.id for e in extraction.entities if e.id),
+        entity_sentences=sentences, policy_ids=tuple(dict.fromkeys(policy_ids)),
+        issuers=tuple(dict.fromkeys(issuers)), policy_titles=tuple(titles),
+    )
+
+
+def batch_facts(items: Sequence[tuple[Article, Extraction]], kinds: dict[str, str],
+                previous: dict[str, float]) -> BatchFacts:
+    """Pure: the facts of one batch, observation/risk ids exactly as the writer stores them."""
+    articles: dict[str, ArticleFact] = {}
+    observations: list[ObservationFact] = []
+    risks: list[RiskFact] = []
+    for article, extraction in items:
+        articles[article.id] = article_fact(article, extraction, kinds.get(article.source_id))
+        for o in writer.observation_rows(article.id, extraction):
+            observations.append(ObservationFact(
+                id=o["id"], article_id=article.id, kind=o["kind"], value=float(o["value"]),
+                quote=o["quote"], subject_id=o["subject_id"], subject_text=o["subject_text"],
+                period=o["period"], currency=o["currency"], side=o["side"],
+                previous_value=previous.get(o["id"])))
+        for r in writer.risk_rows(article.id, extraction):
+            risks.append(RiskFact(id=r["id"], article_id=article.id, category=r["category"],
+                                  score=float(r["score"]), quote=r["quote"],
+                                  entity_ids=tuple(r["entities"])))
+    return BatchFacts(articles=articles, observations=tuple(observations), risks=tuple(risks))
+
+
+def webhook_disabled_draft(webhook: dict[str, Any], reason: str) -> AlertDraft:
+    return AlertDraft(
+        rule_id=None, rule_type="system", owner=webhook["owner"], severity="critical",
+        title=f"Webhook disabled: {webhook['url']}"[:200],
+        summary=f"Webhook {webhook['id']} ({webhook['url']}) was disabled: {reason}. "
+                "Pending deliveries are kept; re-enable it to resume.",
+        dedupe_key=f"system:webhook_disabled:{webhook['id']}",
+        evidence=(Evidence(sentence=reason),), cooldown_s=0.0,
+        exclude_webhooks=(webhook["id"],),
+    )
+
+
+@dataclass
+class AlertEvaluator:
+    driver: Driver
+    settings: AlertSettings
+    database: str | None = None
+    clock: Callable[[], datetime] = utcnow
+    # called with the recorded alerts when any delivery was queued (e.g. wake the worker)
+    listeners: list[Callable[[list[Recorded]], None]] = field(default_factory=list)
+
+    def rules(self, types: Iterable[str]) -> list[Rule]:
+        out = []
+        for row in outbox.enabled_rules(self.driver, list(types), self.database):
+            try:
+                out.append(rule_from_row(row))
+            except (ValidationError, KeyError, ValueError) as exc:
+                log.error("alert rule %s skipped: unreadable definition: %s", row.get("id"), exc)
+        return out
+
+    def record(self, drafts: Sequence[AlertDraft]) -> list[Recorded]:
+        if not drafts:
+            return []
+        recorded = outbox.record_alerts(self.driver, drafts, payloads.render, self.clock(),
+                                        self.settings.max_evidence, self.database)
+        if any(r.deliveries for r in recorded):
+            for listener in self.listeners:
+                listener(recorded)
+        return recorded
+
+    def evaluate_batch(self, items: Sequence[tuple[Article, Extraction]]) -> list[Recorded]:
+        rules = self.rules(BATCH_TYPES)
+        if not rules or not items:
+            return []
+        kinds = outbox.source_kinds(self.driver, [a.source_id for a, _ in items], self.database)
+        previous: dict[str, float] = {}
+        if any(r.spec.type == "metric" for r in rules):
+            rows = [o for a, e in items for o in writer.observation_rows(a.id, e)
+                    if o["kind"] in ("token_volume", "token_price")]
+            keys = ("id", "kind", "subject_id", "subject_text", "period", "side", "currency")
+            previous = outbox.previous_observations(
+                self.driver, [{k: o[k] for k in keys} for o in rows],
+                [o["id"] for a, e in items for o in writer.observation_rows(a.id, e)],
+                self.database)
+        return self.record(evaluate_batch(rules, batch_facts(items, kinds, previous),
+                                          self.watches(rules)))
+
+    def watches(self, rules: Sequence[Rule]) -> dict[str, frozenset[str]]:
+        """Each rule's watch set expanded through the graph (sectors, models, subsidiaries)."""
+        out: dict[str, frozenset[str]] = {}
+        for rule in rules:
+            base = watch_base(rule.spec)
+            if base is not None:
+                ids, sectors, related = base
+                out[rule.id] = outbox.expand_watchlist(self.driver, ids, sectors, related,
+                                                       self.database)
+        return out
+
+    def on_batch(self, items: Sequence[tuple[Article, Extraction]]) -> None:
+        """The GraphSink hook: never raises into ingest."""
+        try:
+            self.evaluate_batch(items)
+        except Exception:
+            log.exception("alert evaluation failed for a batch of %d articles", len(items))
+
+    def run_spikes(self) -> list[Recorded]:
+        drafts: list[AlertDraft] = []
+        now = self.clock()
+        for rule in self.rules(["spike"]):
+            spec = rule.spec
+            assert isinstance(spec, SpikeSpec)
+            window_start = now - timedelta(hours=spec.window_hours)
+            rows = outbox.mention_counts(self.driver, spec.entities, now, window_start,
+                                         window_start - timedelta(days=spec.baseline_days),
+                                         self.database)
+            counts = [MentionCounts(
+                entity_id=r["entity_id"], window=int(r["window"]), baseline=int(r["baseline"]),
+                evidence=tuple(Evidence(article_id=e["id"], url=e["url"], title=e["title"],
+                                        sentence=e["sentence"] or e["title"],
+                                        source_id=e["source_id"],
+                                        published_at=_native(e["published_at"]))
+                               for e in r["recent"])) for r in rows]
+            drafts += eval_spike(rule, spec, counts)
+        return self.record(drafts)
+
+    def check_source_health(self, source_ids: Sequence[str] = ()) -> list[Recorded]:
+        rules = self.rules(["source_health"])
+        if not rules:
+            return []
+        specs = [r.spec for r in rules if isinstance(r.spec, SourceHealthSpec)]
+        depth = max(s.failures for s in specs)
+        rows = outbox.recent_crawl_runs(self.driver, source_ids, depth, self.database)
+        runs = [RunStatus(source_id=r["source_id"], statuses=tuple(r["statuses"]),
+                          last_error=", ".join(r["last_error_kinds"] or []) or None)
+                for r in rows]
+        drafts: list[AlertDraft] = []
+        for rule in rules:
+            assert isinstance(rule.spec, SourceHealthSpec)
+            drafts += eval_source_health(rule, rule.spec, runs)
+        return self.record(drafts)
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def batch_hooks(driver: Driver, database: str | None = None,
+                settings: AlertSettings | None = None) -> list[BatchHook]:
+    """`GraphSink(on_batch=batch_hooks(driver))`: evaluate alert rules on every written batch."""
+    from alerts.settings import get_alert_settings
+
+    return [AlertEvaluator(driver, settings or get_alert_settings(), database).on_batch]

@@ -1,0 +1,460 @@
+"""Alert rules: their typed definitions and their evaluation against facts (pure: no I/O).
+
+The facts of one ingest batch (`BatchFacts`) are built by `alerts.evaluate` from the
+(Article, Extraction) pairs plus what only the graph knows (source kinds, the previous
+observation of each subject); spike and source-health rules get counts read on a schedule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+from alerts.types import AlertDraft, Evidence, Severity
+
+RiskCategory = Literal["policy_regulatory", "technology_shortfall", "adoption_shortfall",
+                       "market_sentiment"]
+SourceKind = Literal["policy", "industry", "company", "intl"]
+MetricKind = Literal["token_volume", "token_price", "price_change"]
+Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=200)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RiskSpec(_Spec):
+    """Risk signals of given categories about given entities, at or above a score."""
+
+    type: Literal["risk"] = "risk"
+    categories: list[RiskCategory] = Field(default_factory=list, description="empty: all four")
+    entities: Ids = Field(default_factory=list, description="entity ids; empty: any")
+    sectors: Ids = Field(default_factory=list, description="watch every company of these "
+                         "KB sectors (e.g. ai_model, cloud)")
+    include_related: bool = Field(default=True, description="a watched company also covers "
+                                  "its models (MADE_BY) and subsidiaries (PART_OF)")
+    min_score: float = Field(default=0.5, ge=0, le=1)
+    source_kinds: list[SourceKind] = Field(default_factory=list, description="empty: any")
+
+
+class MetricSpec(_Spec):
+    """A threshold on an observation.
+
+    - `price_cut`: a `price_change` of at least `threshold` percent down (降价97% is -0.97),
+      or a `token_price` at least `threshold` percent below the previous price of the subject;
+    - `crosses_above` / `crosses_below`: the value crosses `threshold` (in the metric's units,
+      e.g. 1e14 tokens/day for 100万亿) against the previous observation of the same subject
+      (a first observation beyond the level counts as a crossing);
+    - `change`: the value moved at least `threshold` percent from the previous observation.
+    """
+
+    type: Literal["metric"] = "metric"
+    condition: Literal["price_cut", "crosses_above", "crosses_below", "change"]
+    threshold: float = Field(gt=0)
+    kind: MetricKind | None = Field(default=None, description="required except for price_cut")
+    subjects: Ids = Field(default_factory=list, description="subject ids; empty: any subject")
+    sectors: Ids = Field(default_factory=list, description="watch every company of these "
+                         "KB sectors (e.g. ai_model, cloud)")
+    include_related: bool = Field(default=True, description="a watched company also covers "
+                                  "its models (MADE_BY) and subsidiaries (PART_OF)")
+    period: Literal["minute", "day", "week", "month", "year"] | None = None
+    currency: Literal["CNY", "USD"] | None = None
+    direction: Literal["up", "down", "any"] = "any"
+
+    @model_validator(mode="after")
+    def _coherent(self) -> MetricSpec:
+        if self.condition == "price_cut":
+            if self.threshold > 100:
+                raise ValueError("price_cut threshold is a percentage between 0 and 100")
+            if self.kind not in (None, "price_change", "token_price"):
+                raise ValueError("price_cut applies to price_change or token_price")
+        elif self.kind is None:
+            raise ValueError(f"kind is required for condition {self.condition!r}")
+        elif self.kind == "price_change" and self.condition != "change":
+            raise ValueError("crossing a level applies to token_volume or token_price")
+        return self
+
+
+class PolicySpec(_Spec):
+    """A new policy from given issuers, or mentioning given entities or keywords. Criteria
+    that are given must all match (an empty list matches anything)."""
+
+    type: Literal["policy"] = "policy"
+    issuers: Ids = Field(default_factory=list, description="agency ids or issuer names")
+    entities: Ids = Field(default_factory=list, description="any of these entity ids")
+    sectors: Ids = Field(default_factory=list, description="watch every company of these "
+                         "KB sectors (e.g. ai_model, cloud)")
+    include_related: bool = Field(default=True, description="a watched company also covers "
+                                  "its models (MADE_BY) and subsidiaries (PART_OF)")
+    keywords: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]],
+                        Field(max_length=100)] = Field(default_factory=list,
+                                                       description="any of these words")
+
+
+class SpikeSpec(_Spec):
+    """Mentions of an entity within `window_hours` against its average over the baseline."""
+
+    type: Literal["spike"] = "spike"
+    entities: Ids = Field(min_length=1)
+    window_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    baseline_days: float = Field(default=7.0, gt=0, le=365)
+    factor: float = Field(default=3.0, ge=1)
+    min_mentions: int = Field(default=5, ge=1)
+
+
+class SourceHealthSpec(_Spec):
+    """A source failing `failures` runs in a row."""
+
+    type: Literal["source_health"] = "source_health"
+    sources: Ids = Field(default_factory=list, description="source ids; empty: all")
+    failures: int = Field(default=3, ge=1, le=100)
+
+
+RuleSpec = Annotated[RiskSpec | MetricSpec | PolicySpec | SpikeSpec | SourceHealthSpec,
+                     Field(discriminator="type")]
+SPEC_ADAPTER: TypeAdapter[RuleSpec] = TypeAdapter(RuleSpec)
+DEFAULT_SEVERITY: dict[str, Severity] = {"risk": "warning", "metric": "warning",
+                                         "policy": "info", "spike": "warning",
+                                         "source_health": "warning"}
+
+
+class Rule(BaseModel):
+    """A stored rule: who owns it, how loud it is, where it goes, and what it matches."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    owner: str
+    name: str
+    severity: Severity
+    cooldown_s: float = 3600.0
+    enabled: bool = True
+    webhook_ids: tuple[str, ...] = ()
+    spec: RuleSpec
+
+    @field_validator("webhook_ids", mode="before")
+    @classmethod
+    def _tuple(cls, v: object) -> object:
+        return tuple(v) if isinstance(v, list) else v
+
+
+# --- facts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleFact:
+    id: str
+    url: str
+    title: str
+    source_id: str
+    source_kind: str | None
+    published_at: datetime | None
+    text: str = ""
+    entity_ids: frozenset[str] = frozenset()
+    entity_sentences: dict[str, str] = field(default_factory=dict)  # first sentence per entity
+    policy_ids: tuple[str, ...] = ()  # policies the article issues or announces
+    issuers: tuple[str, ...] = ()  # agency ids / issuer names of those policies
+    policy_titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObservationFact:
+    id: str
+    article_id: str
+    kind: str
+    value: float
+    quote: str | None
+    subject_id: str | None
+    subject_text: str | None
+    period: str | None = None
+    currency: str | None = None
+    side: str | None = None
+    previous_value: float | None = None  # the previous observation of this subject and kind
+
+
+@dataclass(frozen=True)
+class RiskFact:
+    id: str
+    article_id: str
+    category: str
+    score: float
+    quote: str
+    entity_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchFacts:
+    articles: dict[str, ArticleFact]
+    observations: tuple[ObservationFact, ...] = ()
+    risks: tuple[RiskFact, ...] = ()
+
+
+def _evidence(article: ArticleFact | None, sentence: str | None) -> Evidence:
+    if article is None:
+        return Evidence(sentence=sentence)
+    return Evidence(article_id=article.id, url=article.url, title=article.title,
+                    sentence=sentence or article.title, source_id=article.source_id,
+                    published_at=article.published_at)
+
+
+def _draft(rule: Rule, key: str, title: str, summary: str, evidence: Iterable[Evidence],
+           entities: Iterable[str], triggered_by: Iterable[str]) -> AlertDraft:
+    return AlertDraft(
+        rule_id=rule.id, rule_type=rule.spec.type, owner=rule.owner, severity=rule.severity,
+        title=title, summary=summary, dedupe_key=f"{rule.spec.type}:{rule.id}:{key}",
+        evidence=tuple(evidence), entities=tuple(sorted(set(entities))),
+        triggered_by=tuple(triggered_by), cooldown_s=rule.cooldown_s,
+        webhook_ids=rule.webhook_ids,
+    )
+
+
+# --- watchlists ----------------------------------------------------------------------------
+
+Watch = frozenset[str] | None  # None: any entity
+
+
+def watch_base(spec: RuleSpec) -> tuple[list[str], list[str], bool] | None:
+    """(entity ids, sectors, include related) a rule watches, or None when it watches all."""
+    if isinstance(spec, RiskSpec | PolicySpec):
+        ids = spec.entities
+    elif isinstance(spec, MetricSpec):
+        ids = spec.subjects
+    else:
+        return None
+    if not ids and not spec.sectors:
+        return None
+    return list(ids), list(spec.sectors), spec.include_related
+
+
+def default_watch(spec: RuleSpec) -> Watch:
+    """The watch set without the graph (no expansion): the listed ids only."""
+    base = watch_base(spec)
+    return None if base is None else frozenset(base[0])
+
+
+# --- risk -------------------------------------------------------------------------------
+
+
+def eval_risk(rule: Rule, spec: RiskSpec, facts: BatchFacts, watch: Watch) -> list[AlertDraft]:
+    out = []
+    for risk in facts.risks:
+        art = facts.articles.get(risk.article_id)
+        if spec.categories and risk.category not in spec.categories:
+            continue
+        if risk.score < spec.min_score:
+            continue
+        if spec.source_kinds and (art is None or art.source_kind not in spec.source_kinds):
+            continue
+        concerned = set(risk.entity_ids) | (art.entity_ids if art and not risk.entity_ids
+                                            else set())
+        if watch is not None and not concerned & watch:
+            continue
+        watched = sorted(concerned & watch) if watch is not None else sorted(concerned)
+        who = ", ".join(watched) or "unattributed"
+        out.append(_draft(
+            rule, f"{risk.category}:{who}",
+            f"{risk.category.replace('_', ' ')} risk: {who}",
+            f"{risk.quote} (score {risk.score:.2f}, rule {rule.name!r})",
+            [_evidence(art, risk.quote)], watched,
+            [f"RiskSignal:{risk.id}", f"Article:{risk.article_id}"],
+        ))
+    return out
+
+
+# --- metric -----------------------------------------------------------------------------
+
+
+def _pct(value: float, previous: float) -> float:
+    return (value - previous) / abs(previous) * 100.0
+
+
+def _metric_hit(spec: MetricSpec, obs: ObservationFact) -> str | None:
+    """A short description of why `obs` matches, or None."""
+    prev = obs.previous_value
+    t = spec.threshold
+    if spec.condition == "price_cut":
+        if obs.kind == "price_change" and spec.kind in (None, "price_change"):
+            return f"price cut {-obs.value * 100:.0f}%" if obs.value <= -t / 100.0 else None
+        if obs.kind == "token_price" and spec.kind in (None, "token_price") and prev:
+            drop = -_pct(obs.value, prev)
+            return f"price down {drop:.0f}% ({prev:g} → {obs.value:g})" if drop >= t else None
+        return None
+    if obs.kind != spec.kind:
+        return None
+    if spec.condition == "crosses_above":
+        crossed = obs.value >= t and (prev is None or prev < t)
+        return f"{obs.value:g} crossed above {t:g}" if crossed else None
+    if spec.condition == "crosses_below":
+        crossed = obs.value <= t and (prev is None or prev > t)
+        return f"{obs.value:g} crossed below {t:g}" if crossed else None
+    if prev is None or prev == 0:
+        return None
+    change = _pct(obs.value, prev)
+    if abs(change) < t or (spec.direction == "up" and change < 0) or (
+            spec.direction == "down" and change > 0):
+        return None
+    return f"changed {change:+.0f}% ({prev:g} → {obs.value:g})"
+
+
+def eval_metric(rule: Rule, spec: MetricSpec, facts: BatchFacts,
+                watch: Watch) -> list[AlertDraft]:
+    out = []
+    for obs in facts.observations:
+        if watch is not None and obs.subject_id not in watch and obs.subject_text not in watch:
+            continue
+        if spec.period and obs.period != spec.period:
+            continue
+        if spec.currency and obs.currency and obs.currency != spec.currency:
+            continue
+        why = _metric_hit(spec, obs)
+        if why is None:
+            continue
+        subject = obs.subject_id or obs.subject_text or "market"
+        art = facts.articles.get(obs.article_id)
+        out.append(_draft(
+            rule, f"{subject}:{obs.kind}:{spec.condition}:{spec.threshold:g}",
+            f"{subject}: {why}", f"{obs.quote or why} (rule {rule.name!r})",
+            [_evidence(art, obs.quote)], [obs.subject_id] if obs.subject_id else [],
+            [f"Observation:{obs.id}", f"Article:{obs.article_id}"],
+        ))
+    return out
+
+
+# --- policy -----------------------------------------------------------------------------
+
+
+def eval_policy(rule: Rule, spec: PolicySpec, facts: BatchFacts,
+                watch: Watch) -> list[AlertDraft]:
+    out = []
+    for art in facts.articles.values():
+        is_policy = bool(art.policy_ids) or art.source_kind == "policy"
+        if not is_policy:
+            continue
+        if spec.issuers and not {i.lower() for i in art.issuers} & {
+                i.lower() for i in spec.issuers}:
+            continue
+        hit_entities = sorted(art.entity_ids & watch) if watch is not None else []
+        if watch is not None and not hit_entities:
+            continue
+        haystack = f"{art.title}\n{art.text}".lower()
+        hit_words = [k for k in spec.keywords if k.lower() in haystack]
+        if spec.keywords and not hit_words:
+            continue
+        key = art.policy_ids[0] if art.policy_ids else art.id
+        title = art.policy_titles[0] if art.policy_titles else art.title
+        issuer = f" by {', '.join(art.issuers)}" if art.issuers else ""
+        sentence = next((art.entity_sentences[e] for e in hit_entities
+                         if e in art.entity_sentences), None)
+        why = "; ".join(filter(None, [
+            f"mentions {', '.join(hit_entities)}" if hit_entities else "",
+            f"keywords {', '.join(hit_words)}" if hit_words else "",
+        ]))
+        out.append(_draft(
+            rule, key, f"New policy{issuer}: {title}"[:200],
+            f"{title}{issuer}" + (f" ({why})" if why else ""),
+            [_evidence(art, sentence or title)], [*hit_entities, *art.issuers] if hit_entities
+            else list(art.issuers), [f"Article:{art.id}"],
+        ))
+    return out
+
+
+def evaluate_batch(rules: Sequence[Rule], facts: BatchFacts,
+                   watches: Mapping[str, frozenset[str]] | None = None) -> list[AlertDraft]:
+    """Every alert the enabled batch-evaluated rules raise on one batch's facts. `watches`
+    holds each rule's watch set expanded through the graph (sectors, models, subsidiaries);
+    without it a rule watches the ids it lists."""
+    out: list[AlertDraft] = []
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        spec = rule.spec
+        watch = watches[rule.id] if watches and rule.id in watches else default_watch(spec)
+        if isinstance(spec, RiskSpec):
+            out += eval_risk(rule, spec, facts, watch)
+        elif isinstance(spec, MetricSpec):
+            out += eval_metric(rule, spec, facts, watch)
+        elif isinstance(spec, PolicySpec):
+            out += eval_policy(rule, spec, facts, watch)
+    return group(out)
+
+
+def group(drafts: Sequence[AlertDraft]) -> list[AlertDraft]:
+    """Drafts sharing a dedupe key (several articles of one batch) become one, evidence merged."""
+    by_key: dict[tuple[str, str], AlertDraft] = {}
+    for d in drafts:
+        k = (d.owner, d.dedupe_key)
+        if k not in by_key:
+            by_key[k] = d
+            continue
+        first = by_key[k]
+        by_key[k] = first.model_copy(update={
+            "evidence": _merge_evidence(first.evidence, d.evidence),
+            "entities": tuple(sorted(set(first.entities) | set(d.entities))),
+            "triggered_by": tuple(dict.fromkeys((*first.triggered_by, *d.triggered_by))),
+        })
+    return list(by_key.values())
+
+
+def _merge_evidence(a: Iterable[Evidence], b: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    seen: dict[tuple[str | None, str | None], Evidence] = {}
+    for ev in (*a, *b):
+        seen.setdefault((ev.article_id, ev.sentence), ev)
+    return tuple(seen.values())
+
+
+# --- spike and source health (evaluated on a schedule / after crawl runs) ---------------
+
+
+@dataclass(frozen=True)
+class MentionCounts:
+    entity_id: str
+    window: int  # articles mentioning the entity within the window
+    baseline: int  # within the baseline period before the window
+    evidence: tuple[Evidence, ...] = ()
+
+
+def eval_spike(rule: Rule, spec: SpikeSpec, counts: Sequence[MentionCounts]) -> list[AlertDraft]:
+    out = []
+    windows_in_baseline = spec.baseline_days * 24.0 / spec.window_hours
+    for c in counts:
+        expected = c.baseline / windows_in_baseline
+        if c.window < spec.min_mentions or c.window < spec.factor * max(expected, 1e-9):
+            continue
+        ratio = f"{c.window / expected:.1f}×" if expected > 0 else "new"
+        out.append(_draft(
+            rule, c.entity_id, f"Mention spike: {c.entity_id}",
+            f"{c.window} articles mention {c.entity_id} in the last {spec.window_hours:g} h "
+            f"against {expected:.1f} on average ({ratio})",
+            c.evidence, [c.entity_id],
+            [f"Article:{e.article_id}" for e in c.evidence if e.article_id],
+        ))
+    return out
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    source_id: str
+    statuses: tuple[str, ...]  # newest first
+    last_error: str | None = None
+
+
+def eval_source_health(rule: Rule, spec: SourceHealthSpec,
+                       runs: Sequence[RunStatus]) -> list[AlertDraft]:
+    out = []
+    for r in runs:
+        if spec.sources and r.source_id not in spec.sources:
+            continue
+        recent = r.statuses[: spec.failures]
+        if len(recent) < spec.failures or any(s != "failed" for s in recent):
+            continue
+        detail = f" (last error: {r.last_error})" if r.last_error else ""
+        out.append(_draft(
+            rule, r.source_id, f"Source failing: {r.source_id}",
+            f"{r.source_id} failed its last {spec.failures} crawl run(s){detail}",
+            [Evidence(source_id=r.source_id, sentence=r.last_error)], [], [],
+        ))
+    return out

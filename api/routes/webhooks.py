@@ -1,0 +1,260 @@
+"""Webhooks of the caller's owner: CRUD, secret rotation, test send, delivery log, replay.
+
+Secrets are Standard Webhooks `whsec_` secrets, shown only at creation and rotation. During a
+rotation overlap (TOKENWATCH_ALERTS_SECRET_OVERLAP_S) deliveries carry two signatures.
+Another owner's webhook does not exist for the caller (404)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from alerts import payloads, signing
+from alerts.delivery import Sender, test_send
+from alerts.errors import UnsafeUrl
+from alerts.settings import AlertSettings, get_alert_settings
+from alerts.ssrf import SsrfGuard
+from alerts.types import WebhookFormat
+from api.auth import Analyst, Principal
+from api.convert import plain
+from api.deps import DriverDep, Neo4jSettingsDep
+from api.errors import ApiError, Conflict, NotFound, Unprocessable, problems
+from graph import outbox
+
+router = APIRouter(tags=["webhooks"])
+IdPath = Annotated[str, Path(max_length=100)]
+
+
+def alert_settings(request: Request) -> AlertSettings:
+    """The app's alert settings (`app.state.alert_settings`, else the environment)."""
+    settings: AlertSettings | None = getattr(request.app.state, "alert_settings", None)
+    return settings or get_alert_settings()
+
+
+AlertSettingsDep = Annotated[AlertSettings, Depends(alert_settings)]
+
+
+class WebhookIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=8, max_length=2000, examples=["https://hooks.example.com/tw"])
+    format: WebhookFormat = Field(default="generic", description="body format: generic JSON "
+                                  "(schema in alerts/payloads.py), slack, feishu, dingtalk, wecom")
+    description: str = Field(default="", max_length=500)
+    enabled: bool = True
+
+
+class WebhookPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, min_length=8, max_length=2000)
+    format: WebhookFormat | None = None
+    description: str | None = Field(default=None, max_length=500)
+    enabled: bool | None = Field(default=None, description="true re-enables a disabled endpoint "
+                                 "(its pending deliveries resume)")
+
+
+class WebhookOut(BaseModel):
+    id: str
+    url: str
+    format: str
+    description: str = ""
+    enabled: bool
+    disabled_reason: str | None = None
+    disabled_at: datetime | None = None
+    failing_since: datetime | None = None
+    last_success_at: datetime | None = None
+    previous_secret_expires_at: datetime | None = Field(
+        default=None, description="until then deliveries are also signed with the old secret")
+    created_at: datetime | None = None
+
+
+class WebhookWithSecret(WebhookOut):
+    secret: str = Field(description="the signing secret (whsec_…); shown only here")
+
+
+class TestSendOut(BaseModel):
+    delivery_id: str = Field(description="the webhook-id of the test message")
+    ok: bool
+    status_code: int | None = None
+    error: str | None = None
+    duration_ms: float
+
+
+class DeliveryOut(BaseModel):
+    id: str = Field(description="the `webhook-id` header, constant across retries")
+    alert_id: str | None = None
+    event: str
+    status: Literal["pending", "sending", "succeeded", "failed", "cancelled"]
+    attempts: int
+    next_attempt_at: datetime | None = None
+    created_at: datetime
+    delivered_at: datetime | None = None
+    last_status_code: int | None = None
+    last_error: str | None = None
+    replays: int = 0
+    log: list[dict[str, Any]] = Field(default_factory=list,
+                                      description="every attempt: at, status_code, error, ms")
+
+
+def _out(row: dict[str, Any], cls: type[WebhookOut] = WebhookOut) -> Any:
+    data = plain(row)
+    return cls(**{k: v for k, v in data.items() if k in cls.model_fields})
+
+
+def _check_url(url: str, settings: AlertSettings) -> None:
+    try:
+        SsrfGuard(tuple(settings.allow_list)).check(url)
+    except UnsafeUrl as exc:
+        raise Unprocessable(f"webhook url refused: {exc}") from exc
+
+
+def _get(driver: Any, owner: str, webhook_id: str, database: str | None) -> dict[str, Any]:
+    row = outbox.get_webhook(driver, owner, webhook_id, database)
+    if row is None:
+        raise NotFound(f"no webhook {webhook_id!r}")
+    return row
+
+
+@router.post("/webhooks", response_model=WebhookWithSecret, status_code=201,
+             responses=problems(403, 422))
+def create_webhook(body: WebhookIn, principal: Analyst, driver: DriverDep,
+                   neo4j: Neo4jSettingsDep, settings: AlertSettingsDep) -> WebhookWithSecret:
+    """Register an endpoint; the URL passes the SSRF guard. The secret is returned once."""
+    _check_url(body.url, settings)
+    now = datetime.now(UTC)
+    row = {"id": outbox.new_id("whk"), "owner": principal.owner, **body.model_dump(),
+           "secret": signing.new_secret(), "previous_secret": None,
+           "previous_secret_expires_at": None, "created_at": now, "updated_at": now}
+    saved = outbox.save_webhook(driver, row, neo4j.database)
+    return _out(saved, WebhookWithSecret)
+
+
+@router.get("/webhooks", response_model=list[WebhookOut])
+def list_webhooks(principal: Principal, driver: DriverDep,
+                  neo4j: Neo4jSettingsDep) -> list[WebhookOut]:
+    return [_out(r) for r in outbox.list_webhooks(driver, principal.owner, neo4j.database)]
+
+
+@router.get("/webhooks/payload-schema", response_model=dict[str, Any])
+def payload_schema(_: Principal) -> dict[str, Any]:
+    """The JSON Schema of the `generic` webhook body (`alert.created`, `webhook.test`).
+    Headers: `webhook-id` (constant across retries; dedupe on it), `webhook-timestamp`,
+    `webhook-signature` (Standard Webhooks `v1,` HMAC-SHA256; two during a rotation)."""
+    return payloads.GenericPayload.model_json_schema()
+
+
+@router.get("/webhooks/{webhook_id}", response_model=WebhookOut, responses=problems(404))
+def get_webhook(webhook_id: IdPath, principal: Principal, driver: DriverDep,
+                neo4j: Neo4jSettingsDep) -> WebhookOut:
+    return _out(_get(driver, principal.owner, webhook_id, neo4j.database))
+
+
+@router.patch("/webhooks/{webhook_id}", response_model=WebhookOut,
+              responses=problems(403, 404, 422))
+def update_webhook(webhook_id: IdPath, body: WebhookPatch, principal: Analyst,
+                   driver: DriverDep, neo4j: Neo4jSettingsDep,
+                   settings: AlertSettingsDep) -> WebhookOut:
+    _get(driver, principal.owner, webhook_id, neo4j.database)
+    props: dict[str, Any] = body.model_dump(exclude_unset=True, exclude_none=True)
+    if "url" in props:
+        _check_url(props["url"], settings)
+    if props.get("enabled") is True:
+        props.update(disabled_reason=None, disabled_at=None, failing_since=None)
+    props["updated_at"] = datetime.now(UTC)
+    row = outbox.update_webhook(driver, principal.owner, webhook_id, props, neo4j.database)
+    if row is None:  # deleted meanwhile
+        raise NotFound(f"no webhook {webhook_id!r}")
+    return _out(row)
+
+
+@router.delete("/webhooks/{webhook_id}", status_code=204, responses=problems(403, 404))
+def delete_webhook(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
+                   neo4j: Neo4jSettingsDep) -> Response:
+    """Delete the endpoint; its pending deliveries are cancelled."""
+    if not outbox.delete_webhook(driver, principal.owner, webhook_id, neo4j.database):
+        raise NotFound(f"no webhook {webhook_id!r}")
+    return Response(status_code=204)
+
+
+@router.post("/webhooks/{webhook_id}/rotate-secret", response_model=WebhookWithSecret,
+             responses=problems(403, 404))
+def rotate_secret(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
+                  neo4j: Neo4jSettingsDep, settings: AlertSettingsDep) -> WebhookWithSecret:
+    """A new secret; the old one keeps signing (a second signature) during the overlap."""
+    row = _get(driver, principal.owner, webhook_id, neo4j.database)
+    now = datetime.now(UTC)
+    props = {"secret": signing.new_secret(), "previous_secret": row["secret"],
+             "previous_secret_expires_at": now + timedelta(seconds=settings.secret_overlap_s),
+             "updated_at": now}
+    saved = outbox.update_webhook(driver, principal.owner, webhook_id, props, neo4j.database)
+    if saved is None:
+        raise NotFound(f"no webhook {webhook_id!r}")
+    return _out(saved, WebhookWithSecret)
+
+
+@router.post("/webhooks/{webhook_id}/test", response_model=TestSendOut,
+             responses=problems(403, 404))
+def send_test(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
+              neo4j: Neo4jSettingsDep, settings: AlertSettingsDep) -> TestSendOut:
+    """Send a signed `webhook.test` event now (through the SSRF guard, not retried) and
+    return the receiver's answer; the attempt appears in the delivery log."""
+    row = _get(driver, principal.owner, webhook_id, neo4j.database)
+    sender = Sender(settings)
+    try:
+        result = test_send(driver, sender, row, datetime.now(UTC), neo4j.database)
+    finally:
+        sender.close()
+    return TestSendOut(**result.__dict__)
+
+
+@router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryOut],
+            responses=problems(404, 422))
+def list_deliveries(
+    webhook_id: IdPath, principal: Principal, driver: DriverDep, neo4j: Neo4jSettingsDep,
+    status: Annotated[Literal["pending", "sending", "succeeded", "failed", "cancelled"] | None,
+                      Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[DeliveryOut]:
+    """The delivery log of one webhook, newest first, with every attempt."""
+    _get(driver, principal.owner, webhook_id, neo4j.database)
+    rows = outbox.list_deliveries(driver, principal.owner, webhook_id, status, limit,
+                                  neo4j.database)
+    out = []
+    for r in map(plain, rows):
+        log = [{"at": at, "status_code": code or None, "error": err or None, "ms": ms}
+               for at, code, err, ms in zip(r.get("attempt_at") or [],
+                                            r.get("attempt_status") or [],
+                                            r.get("attempt_error") or [],
+                                            r.get("attempt_ms") or [], strict=False)]
+        out.append(DeliveryOut(**{k: v for k, v in r.items() if k in DeliveryOut.model_fields
+                                  and v is not None}, log=log))
+    return out
+
+
+class ReplayOut(BaseModel):
+    id: str
+    status: str = "pending"
+
+
+@router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/replay", response_model=ReplayOut,
+             status_code=202, responses=problems(403, 404, 409))
+def replay(webhook_id: IdPath, delivery_id: IdPath, principal: Analyst, driver: DriverDep,
+           neo4j: Neo4jSettingsDep, request: Request) -> ReplayOut:
+    """Queue the delivery again, same `webhook-id` and body, retry schedule from the start."""
+    before = outbox.replay_delivery(driver, principal.owner, webhook_id, delivery_id,
+                                    datetime.now(UTC), neo4j.database)
+    if before is None:
+        raise NotFound(f"no delivery {delivery_id!r} for webhook {webhook_id!r}")
+    if before == "sending":
+        raise Conflict("the delivery is being attempted right now")
+    worker = getattr(request.app.state, "delivery_worker", None)
+    if worker is not None:
+        worker.wake()
+    return ReplayOut(id=delivery_id)
+
+
+__all__ = ["AlertSettingsDep", "ApiError", "alert_settings", "router"]

@@ -1,0 +1,157 @@
+"""Evaluation against a REAL Neo4j: previous observations, source kinds, spikes and source
+health come from the graph; batches are written with the real writer."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+
+import pytest
+from neo4j import Driver
+
+from alerts.evaluate import AlertEvaluator
+from alerts.settings import AlertSettings
+from crawlers.types import Article, CrawlRunStats
+from graph import outbox, writer
+from graph.settings import Neo4jSettings
+from nlp.types import Entity, Extraction, Metric, Risk
+from tests.alerts.conftest import make_rule, now
+from tokenwatch.scheduler import CrawlOutcome
+from tokenwatch.service import after_crawl
+
+pytestmark = [pytest.mark.neo4j]
+OWNER = "desk-a"
+
+
+@pytest.fixture
+def evaluator(graph: Driver, alert_settings: AlertSettings,
+              neo4j_settings: Neo4jSettings) -> AlertEvaluator:
+    writer.write_sources(graph, [
+        writer.SourceRow("caict", "CAICT", "industry", "zh", "https://caict.example.cn"),
+        writer.SourceRow("reuters", "Reuters", "intl", "en", "https://reuters.example.com"),
+    ], neo4j_settings.database)
+    return AlertEvaluator(graph, alert_settings, neo4j_settings.database)
+
+
+def art(n: int, source: str = "caict", published: datetime | None = None,
+        text: str = "正文") -> Article:
+    url = f"https://caict.example.cn/{n}"
+    return Article(id=f"art{n}", url=url, canonical_url=url, source_id=source, title=f"标题{n}",
+                   text=text, lang="zh", published_at=published or now(), fetched_at=now(),
+                   content_hash=hashlib.sha256(f"{n}{text}".encode()).hexdigest())
+
+
+def ingest(driver: Driver, ev: AlertEvaluator, items: list[tuple[Article, Extraction]]) -> list:
+    writer.write_batch(driver, writer.build_batch(items))
+    return ev.evaluate_batch(items)
+
+
+def volume(n: int, value: float) -> tuple[Article, Extraction]:
+    quote = f"全国日均词元调用量达到{value:g}。"
+    return art(n, text=quote), Extraction(id=f"art{n}", lang="zh", metrics=(Metric(
+        kind="token_volume", value=value, period="day", subject=None, subject_text="全国",
+        start=0, end=5, quote=quote),))
+
+
+def test_volume_crossing_uses_the_previous_observation_in_the_graph(
+        graph: Driver, evaluator: AlertEvaluator) -> None:
+    make_rule(graph, OWNER, {"type": "metric", "condition": "crosses_above",
+                             "kind": "token_volume", "threshold": 1e14, "period": "day"},
+              cooldown_s=0)
+    assert ingest(graph, evaluator, [volume(1, 9e13)]) == []
+    [crossed] = ingest(graph, evaluator, [volume(2, 1.2e14)])
+    assert crossed.created
+    assert ingest(graph, evaluator, [volume(3, 1.3e14)]) == []  # already above
+    alert = outbox.get_alert(graph, OWNER, crossed.alert_id)
+    assert alert is not None and "crossed above 1e+14" in alert["title"]
+
+
+def test_token_price_cut_against_previous_price_and_risk_source_kinds(
+        graph: Driver, evaluator: AlertEvaluator) -> None:
+    make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut", "threshold": 50,
+                             "subjects": ["qwen-max"]})
+    make_rule(graph, OWNER, {"type": "risk", "categories": ["policy_regulatory"],
+                             "source_kinds": ["intl"], "min_score": 0.6})
+
+    def price(n: int, value: float) -> tuple[Article, Extraction]:
+        return art(n), Extraction(id=f"art{n}", lang="zh", metrics=(Metric(
+            kind="token_price", value=value, currency="CNY", side="input", subject="qwen-max",
+            start=0, end=2, quote=f"Qwen-Max 输入价格每百万tokens {value}元。"),))
+
+    assert ingest(graph, evaluator, [price(1, 4.0)]) == []
+    [cut] = ingest(graph, evaluator, [price(2, 1.0)])
+    assert "75%" in outbox.get_alert(graph, OWNER, cut.alert_id)["title"]
+
+    risk = Risk(category="policy_regulatory", text="Regulators tighten AI rules.", start=0,
+                end=10, score=0.8)
+    assert ingest(graph, evaluator, [(art(3, "caict"), Extraction(id="art3", lang="zh",
+                                                                   risks=(risk,)))]) == []
+    [r] = ingest(graph, evaluator, [(art(4, "reuters"), Extraction(id="art4", lang="zh",
+                                                                    risks=(risk,)))])
+    assert r.created
+
+
+def test_spike_rule_counts_mentions_in_window_against_baseline(
+        graph: Driver, evaluator: AlertEvaluator) -> None:
+    make_rule(graph, OWNER, {"type": "spike", "entities": ["moonshot"], "window_hours": 24,
+                             "baseline_days": 7, "factor": 3, "min_mentions": 4})
+    ent = Entity(type="company", text="月之暗面", start=4, end=8, id="moonshot", name="月之暗面",
+                 kb=True)
+    old = now() - timedelta(days=3)
+    items = [(art(i, published=old if i < 2 else None, text="今天有月之暗面的新闻。"),
+              Extraction(id=f"art{i}", lang="zh", entities=(ent,))) for i in range(8)]
+    writer.write_batch(graph, writer.build_batch(items))
+    [spike] = evaluator.run_spikes()
+    alert = outbox.get_alert(graph, OWNER, spike.alert_id)
+    assert alert is not None and "6 articles mention moonshot" in alert["summary"]
+    assert evaluator.run_spikes()[0].created is False  # grouped within the cooldown
+
+
+def test_source_health_after_failed_and_timed_out_crawls(
+        graph: Driver, evaluator: AlertEvaluator, neo4j_settings: Neo4jSettings) -> None:
+    make_rule(graph, OWNER, {"type": "source_health", "failures": 3, "sources": ["caict"]})
+    t = now()
+    for i in range(2):
+        writer.write_crawl_run(graph, CrawlRunStats(
+            id=f"run{i}", source_id="caict", started_at=t - timedelta(hours=3 - i),
+            ended_at=t, errors={"http_503": 4}, status="failed"))
+    assert evaluator.check_source_health(["caict"]) == []
+    hook = after_crawl(graph, evaluator, neo4j_settings.database)
+    hook(CrawlOutcome("caict", "timeout", None, t, t + timedelta(seconds=1), "killed"))
+    [alert] = outbox.list_alerts(graph, OWNER)
+    assert alert["title"] == "Source failing: caict" and "timeout" in alert["summary"]
+
+
+def test_an_unreadable_rule_is_skipped_and_ingest_never_fails(
+        graph: Driver, evaluator: AlertEvaluator, caplog: pytest.LogCaptureFixture) -> None:
+    good = make_rule(graph, OWNER, {"type": "metric", "condition": "crosses_above",
+                                    "kind": "token_volume", "threshold": 1e14})
+    outbox.save_rule(graph, {**good, "id": "rul_broken", "spec": '{"type": "metric"}'})
+    with caplog.at_level(logging.ERROR):
+        evaluator.on_batch([volume(1, 2e14)])
+    assert "rul_broken" in caplog.text
+    assert len(outbox.list_alerts(graph, OWNER)) == 1
+    evaluator.driver = None  # type: ignore[assignment]  # even a dead graph does not raise
+    evaluator.on_batch([volume(2, 3e14)])
+
+
+def test_watching_a_company_or_sector_covers_its_models(
+        graph: Driver, evaluator: AlertEvaluator, neo4j_settings: Neo4jSettings) -> None:
+    from graph.kb import write_kb
+    from nlp.kb import load_kb
+
+    write_kb(graph, load_kb(), neo4j_settings.database)
+    by_company = make_rule(graph, OWNER, {"type": "risk", "entities": ["deepseek"]})
+    by_sector = make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut",
+                                         "threshold": 50, "sectors": ["ai_model"]})
+    narrow = make_rule(graph, OWNER, {"type": "risk", "entities": ["deepseek"],
+                                      "include_related": False})
+    risk = Risk(category="technology_shortfall", text="DeepSeek-V3 推理服务频繁宕机。", start=0,
+                end=10, score=0.7, entities=("deepseek-v3",))
+    cut = Metric(kind="price_change", value=-0.8, subject="deepseek-v3", start=0, end=3,
+                 quote="DeepSeek-V3 降价80%。")
+    recs = ingest(graph, evaluator, [(art(1), Extraction(id="art1", lang="zh", risks=(risk,),
+                                                         metrics=(cut,)))])
+    rules = {outbox.get_alert(graph, OWNER, r.alert_id)["rule_id"] for r in recs}
+    assert rules == {by_company["id"], by_sector["id"]} and narrow["id"] not in rules

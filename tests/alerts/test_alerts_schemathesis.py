@@ -1,0 +1,66 @@
+"""Schemathesis over the alert routes (rules, webhooks, alerts, schedules), in-process, seeded
+and bounded: no server errors; responses and problem+json bodies conform to the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from neo4j import Driver
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from alerts.settings import AlertSettings
+from api.app import create_app
+from api.settings import ApiSettings
+from graph.settings import Neo4jSettings
+from tests.scheduler.conftest import fake_crawl
+from tokenwatch.scheduler import CrawlRuntime, CrawlScheduler, JobSpec, RunLog, open_engine
+from tokenwatch.scheduler import SchedulerSettings as SchedSettings
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
+
+ADMIN = "tw_schemathesis2_" + "admin-key-for-the-alerts-run"
+HEADERS = {"Authorization": f"Bearer {ADMIN}"}
+TAGS = ["alerts", "alert rules", "webhooks", "schedules"]
+EXAMPLES = 12
+
+
+@pytest.fixture(scope="module")
+def api_schema(driver: Driver, neo4j_settings: Neo4jSettings,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    app = create_app(neo4j_settings, api_settings=ApiSettings(admin_key=ADMIN, rate_per_min=0))
+    app.state.alert_settings = AlertSettings(attempt_timeout_s=0.5, allow_list=["127.0.0.1/32"])
+    store = f"sqlite:///{Path(tmp_path_factory.mktemp('sched')) / 'store.sqlite'}"
+    runtime = CrawlRuntime(runlog=RunLog(open_engine(store)), timeout_s=5,
+                           command=fake_crawl(0.0))
+    sched = CrawlScheduler(store, [JobSpec("gov-cn", interval_s=3600)], runtime,
+                           SchedSettings(lease_ttl_s=5)).start()
+    app.state.crawl_scheduler = sched
+    yield schemathesis.openapi.from_asgi("/openapi.json", app).include(tag=TAGS)
+    sched.shutdown()
+
+
+def _run(operation: Any) -> None:
+    @given(case=operation.as_strategy())
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def check(case: schemathesis.Case) -> None:
+        case.call_and_validate(headers=HEADERS, excluded_checks=[positive_data_acceptance])
+
+    check()
+
+
+def test_alert_routes_conform_to_their_schema(api_schema: Any) -> None:
+    failures: list[str] = []
+    operations = [r.ok() for r in api_schema.get_all_operations()]
+    assert len(operations) >= 17
+    for op in operations:
+        try:
+            _run(op)
+        except (Exception, BaseExceptionGroup) as exc:
+            failures.append(f"{op.method.upper()} {op.path}: {exc}"[:3000])
+    assert not failures, "\n\n".join(failures)
