@@ -2,26 +2,56 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from api import errors
-from api.routes import articles, entities, health
+from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
+from api.routes import (
+    admin,
+    articles,
+    entities,
+    health,
+    keys,
+    metrics,
+    policies,
+    risks,
+    rules,
+    schedules,
+    sources,
+    webhooks,
+)
+from api.routes import alerts as alert_routes
+from api.settings import ApiSettings
 from graph.db import open_driver
 from graph.settings import Neo4jSettings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Policies, companies, models, token metrics and risk signals of the AI token
+economy, with provenance back to every article.
+
+Every `/v1` route needs an API key (`Authorization: Bearer tw_<id>_<secret>` or
+`X-API-Key`), with a role `reader` < `analyst` < `admin`. Errors are
+`application/problem+json` (RFC 9457). Lists use cursor pagination (`next_cursor`).
+Each key is rate limited (token bucket; 429 with `Retry-After`)."""
 
 
 def _v1() -> APIRouter:
     router = APIRouter()
-    router.include_router(articles.router)
-    router.include_router(entities.router)
+    for module in (entities, policies, metrics, articles, risks, sources, admin, keys,
+                   alert_routes, rules, webhooks, schedules):
+        router.include_router(module.router)
     return router
 
 
-def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = None) -> FastAPI:
+def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = None,
+               api_settings: ApiSettings | None = None) -> FastAPI:
     """Build the app. `uri` overrides the settings' URI (the embedded database's address)."""
+    api = api_settings or ApiSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -31,6 +61,9 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
         driver = open_driver(settings)
         app.state.driver = driver
         app.state.neo4j_settings = settings
+        if api.admin_key:
+            key_id = ensure_admin_key(driver, api.admin_key, settings.database)
+            log.info("bootstrap admin key %s ensured", key_id)
         try:
             yield
         finally:
@@ -39,13 +72,17 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     app = FastAPI(
         title="Tokenwatch API",
         version="0.1.0",
-        description="Policies, companies, models, token metrics and risk signals of the AI "
-        "token economy, with provenance back to every article.",
+        description=DESCRIPTION,
         lifespan=lifespan,
     )
+    app.state.api_settings = api
+    app.state.key_cache = KeyCache(api.key_cache_s)
+    app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
     errors.install(app)
     app.include_router(health.router)
-    app.include_router(_v1(), prefix="/v1")
+    secured = {"dependencies": [Depends(authenticate)],
+               "responses": errors.problems(401, 429)}
+    app.include_router(_v1(), prefix="/v1", **secured)  # type: ignore[arg-type]
     # unversioned aliases of the first routes, kept for early clients; not in the schema
-    app.include_router(_v1(), include_in_schema=False)
+    app.include_router(_v1(), include_in_schema=False, **secured)  # type: ignore[arg-type]
     return app

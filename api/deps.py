@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
 from neo4j import Driver
 
 from api.settings import ApiSettings
+from graph.reader import Reads
 from graph.settings import Neo4jSettings
 
 
-@lru_cache
-def get_settings() -> ApiSettings:
-    return ApiSettings()
+def get_settings(request: Request) -> ApiSettings:
+    """The app's settings (built once by `create_app`; tests pass their own)."""
+    settings: ApiSettings = request.app.state.api_settings
+    return settings
 
 
 def get_driver(request: Request) -> Driver:
@@ -30,3 +31,11 @@ def get_neo4j_settings(request: Request) -> Neo4jSettings:
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 DriverDep = Annotated[Driver, Depends(get_driver)]
 Neo4jSettingsDep = Annotated[Neo4jSettings, Depends(get_neo4j_settings)]
+
+
+def get_reads(driver: DriverDep, neo4j: Neo4jSettingsDep, settings: SettingsDep) -> Reads:
+    """Read transactions with the API's server-side query timeout."""
+    return Reads(driver, neo4j.database, settings.query_timeout_s)
+
+
+ReadsDep = Annotated[Reads, Depends(get_reads)]

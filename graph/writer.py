@@ -45,7 +45,30 @@ class Batch:
     mentions: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     observations: list[Row] = field(default_factory=list)
     risks: list[Row] = field(default_factory=list)
+    policies: list[Row] = field(default_factory=list)
     duplicates: list[Row] = field(default_factory=list)
+
+    def entity_ids(self) -> set[str]:
+        ids = {r["id"] for rows in self.entities.values() for r in rows}
+        ids |= {o["subject_id"] for o in self.observations if o.get("subject_id")}
+        ids |= {e for r in self.risks for e in r["entities"]}
+        return ids | {p["id"] for p in self.policies}
+
+    def redirect(self, moved: dict[str, str]) -> None:
+        """Point rows at the survivors of curated entity merges (old id -> survivor id)."""
+        if not moved:
+            return
+        for kind, rows in self.entities.items():
+            self.entities[kind] = [r for r in rows if r["id"] not in moved]
+        for rows in self.mentions.values():
+            for r in rows:
+                r["entity_id"] = moved.get(r["entity_id"], r["entity_id"])
+        for o in self.observations:
+            o["subject_id"] = moved.get(o["subject_id"], o["subject_id"])
+        for r in self.risks:
+            r["entities"] = sorted({moved.get(e, e) for e in r["entities"]})
+        for p in self.policies:
+            p["id"] = moved.get(p["id"], p["id"])
 
 
 def stable_id(*parts: object) -> str:
@@ -184,6 +207,27 @@ def risk_rows(article_id: str, extraction: Extraction) -> list[Row]:
     ]
 
 
+def policy_rows(article_id: str, joined: str, extraction: Extraction) -> list[Row]:
+    rows = []
+    for p in getattr(extraction, "policies", ()):
+        pid = p.id or "new:policy:" + stable_id(p.doc_number or p.title.strip())
+        rows.append(
+            {
+                "id": pid,
+                "article_id": article_id,
+                "title": p.title,
+                "doc_number": p.doc_number,
+                "issuer": p.issuer,
+                "issued_at": parse_as_of(p.issued_at),
+                "effective_at": parse_as_of(p.effective_at),
+                "start": p.start,
+                "end": p.end,
+                "sentence": _sentence_at(joined, p.start, p.end),
+            }
+        )
+    return rows
+
+
 def joined_text(article: Article) -> str:
     """The string extraction offsets index into (see nlp: title + blank line + text)."""
     return f"{article.title}\n\n{article.text}" if article.title else article.text
@@ -202,23 +246,36 @@ def build_batch(
             batch.mentions[kind].extend(rows)
         batch.observations.extend(observation_rows(article.id, extraction))
         batch.risks.extend(risk_rows(article.id, extraction))
+        batch.policies.extend(policy_rows(article.id, joined, extraction))
     batch.duplicates = [
         {"id": d.id, "first_id": d.first_id, "distance": d.distance} for d in duplicates
     ]
     return batch
 
 
+def _by_id(rows: list[Row], key: str = "id") -> list[Row]:
+    # a fixed lock order across concurrent writers makes deadlocks (and retries) rarer
+    return sorted(rows, key=lambda r: str(r[key]))
+
+
 def _write_batch(tx: ManagedTransaction, batch: Batch) -> None:
+    ids = sorted(batch.entity_ids())
+    if ids:
+        moved = {r["id"]: r["into"] for r in tx.run(cypher.MERGED_REDIRECTS, ids=ids)}
+        batch.redirect(moved)
     if batch.articles:
-        tx.run(cypher.MERGE_ARTICLES, rows=batch.articles).consume()
+        tx.run(cypher.MERGE_ARTICLES, rows=_by_id(batch.articles)).consume()
     for kind, rows in sorted(batch.entities.items()):
-        tx.run(cypher.merge_entities(kind), rows=rows).consume()
+        if rows:
+            tx.run(cypher.merge_entities(kind), rows=_by_id(rows)).consume()
     for kind, rows in sorted(batch.mentions.items()):
-        tx.run(cypher.merge_mentions(kind), rows=rows).consume()
+        tx.run(cypher.merge_mentions(kind), rows=_by_id(rows, "entity_id")).consume()
     if batch.observations:
-        tx.run(cypher.MERGE_OBSERVATIONS, rows=batch.observations).consume()
+        tx.run(cypher.MERGE_OBSERVATIONS, rows=_by_id(batch.observations)).consume()
     if batch.risks:
-        tx.run(cypher.MERGE_RISKS, rows=batch.risks).consume()
+        tx.run(cypher.MERGE_RISKS, rows=_by_id(batch.risks)).consume()
+    if batch.policies:
+        tx.run(cypher.MERGE_POLICIES, rows=_by_id(batch.policies)).consume()
     if batch.duplicates:
         tx.run(cypher.MERGE_DUPLICATES, rows=batch.duplicates).consume()
 
@@ -229,7 +286,8 @@ def write_batch(driver: Driver, batch: Batch, database: str | None = None) -> No
         session.execute_write(_write_batch, batch)
 
 
-def write_sources(driver: Driver, sources: Sequence[SourceRow], database: str | None = None) -> None:
+def write_sources(driver: Driver, sources: Sequence[SourceRow],
+                  database: str | None = None) -> None:
     rows = [s.__dict__ for s in sources]
     driver.execute_query(cypher.MERGE_SOURCES, rows=rows, database_=database)
 

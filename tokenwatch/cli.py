@@ -18,6 +18,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Tokenwatch: crawl, extract, link and alert on the AI token economy.")
 neo4j_app = typer.Typer(no_args_is_help=True, help="The embedded Neo4j database.")
 app.add_typer(neo4j_app, name="neo4j")
+keys_app = typer.Typer(no_args_is_help=True, help="API keys (stored hashed in Neo4j).")
+app.add_typer(keys_app, name="keys")
 
 err = Console(stderr=True)
 
@@ -158,3 +160,60 @@ def neo4j_status() -> None:
     else:
         typer.echo("not running")
     raise typer.Exit(0 if st.running and st.reachable else 3)
+
+
+@contextlib.contextmanager
+def _graph() -> Iterator[tuple[object, str | None]]:
+    from tokenwatch.workflow import graph_session
+
+    neo4j = Neo4jSettings()
+    with graph_session(neo4j) as (driver, _uri):
+        yield driver, neo4j.database
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help="reader | analyst | admin")],
+    owner: Annotated[str, typer.Option(help="who the key belongs to (owner of rules, webhooks)")],
+    name: Annotated[str, typer.Option(help="a label for the key")] = "",
+) -> None:
+    """Create an API key and print it (shown once; only its hash is stored)."""
+    from api.auth import ROLES, issue_key
+
+    if role not in ROLES:
+        err.print(f"[red]error:[/red] unknown role {role!r}; one of {', '.join(ROLES)}")
+        raise typer.Exit(2)
+    with _graph() as (driver, database):
+        key, record = issue_key(driver, role, owner, name, database)  # type: ignore[arg-type]
+    err.print(f"created key id={record['id']} owner={owner} role={role}")
+    typer.echo(key)
+
+
+@keys_app.command("list")
+def keys_list(
+    owner: Annotated[str | None, typer.Option(help="only this owner's keys")] = None,
+) -> None:
+    """List keys (id, owner, role, name, created, revoked); never secrets."""
+    from graph.apikeys import list_keys
+
+    with _graph() as (driver, database):
+        rows = list_keys(driver, owner, database=database)  # type: ignore[arg-type]
+    for r in rows:
+        typer.echo(f"{r['id']}\t{r['owner']}\t{r['role']}\t{r.get('name') or ''}\t"
+                   f"{r.get('created_at')}\t{'revoked' if r.get('revoked') else 'active'}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key id (tw_<id>_…)")]) -> None:
+    """Revoke a key (idempotent). Running APIs stop accepting it within
+    TOKENWATCH_API_KEY_CACHE_S seconds."""
+    from graph.apikeys import revoke_key
+
+    if key_id.startswith("tw_"):
+        key_id = key_id.split("_")[1]
+    with _graph() as (driver, database):
+        found = revoke_key(driver, key_id, database)  # type: ignore[arg-type]
+    if found is None:
+        err.print(f"[red]error:[/red] no key with id {key_id!r}")
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}")

@@ -1,53 +1,183 @@
+"""Entities: search, profile, neighbours, shortest paths, and curation (merge, aliases)."""
+
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
-from api.convert import plain
-from api.deps import DriverDep, Neo4jSettingsDep, SettingsDep
-from api.errors import NotFound
-from api.schemas import EntityProfile, ObservationOut, Problem
-from graph import cypher, reader
+from api import cursor as cursors
+from api.auth import Analyst
+from api.convert import day_start, kind_of, observation, plain
+from api.deps import DriverDep, Neo4jSettingsDep, ReadsDep, SettingsDep
+from api.errors import Conflict, NotFound, Unprocessable, problems
+from api.schemas import (
+    AliasIn,
+    AliasOut,
+    EntityHit,
+    EntityKind,
+    EntityProfile,
+    MergeIn,
+    MergeOut,
+    Neighbourhood,
+    NodeLabel,
+    ObservationOut,
+    Page,
+    Paths,
+    Relation,
+    RelType,
+)
+from graph import curation, cypher, explore, reader
+from graph.fulltext import lucene_query
 
 router = APIRouter(tags=["entities"])
-_KINDS = {label: kind for kind, label in cypher.ENTITY_LABELS.items()}
+
+EntityId = Annotated[str, Path(min_length=1, max_length=200, examples=["alibaba-cloud"],
+                               description="a KB id, or a generated `new:<kind>:<name>` id")]
+SEARCH_CAP = 500
 
 
-@router.get(
-    "/entities/{entity_id}",
-    response_model=EntityProfile,
-    responses={404: {"model": Problem, "description": "no such entity"}},
-)
-def get_entity(
-    entity_id: Annotated[str, Path(max_length=200, examples=["alibaba-cloud"])],
-    driver: DriverDep,
-    neo4j: Neo4jSettingsDep,
-    settings: SettingsDep,
-) -> EntityProfile:
-    """An entity's names, aliases, mention count and latest observations with their sources."""
-    found = reader.entity_profile(driver, entity_id, neo4j.database, settings.query_timeout_s)
+def _hit(row: dict[str, Any]) -> EntityHit:
+    e = plain(row["entity"])
+    return EntityHit(id=e["id"], kind=kind_of(row["labels"]), name=e.get("name"),  # type: ignore[arg-type]
+                     name_zh=e.get("name_zh"), name_en=e.get("name_en"),
+                     aliases=e.get("aliases") or [], tickers=e.get("tickers") or [],
+                     kb=bool(e.get("kb")), score=float(row.get("score") or 0.0))
+
+
+def _resolve(reads: reader.Reads, entity_id: str) -> str:
+    live = reader.resolve_entity(reads, entity_id)
+    if live is None:
+        raise NotFound(f"no entity with id {entity_id!r}")
+    return live
+
+
+@router.get("/entities/search", response_model=Page[EntityHit], responses=problems(400, 422))
+def search_entities(
+    reads: ReadsDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, examples=["阿里云"],
+                            description="name, alias (Chinese or English), ticker or id")],
+    kind: Annotated[list[EntityKind] | None, Query(description="only these kinds")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[EntityHit]:
+    """Find entities by name, alias (zh/en), ticker or id, best matches first."""
+    skip = cursors.decode_offset(cursor, SEARCH_CAP)
+    labels = [cypher.entity_label(k) for k in kind] if kind else None
+    rows = reader.search_entities(reads, q, lucene_query(q), labels, skip, limit + 1, SEARCH_CAP)
+    nxt = cursors.encode_offset(skip + limit) if len(rows) > limit and skip + limit < SEARCH_CAP \
+        else None
+    return Page[EntityHit](items=[_hit(r) for r in rows[:limit]], next_cursor=nxt)
+
+
+@router.get("/entities/{entity_id}", response_model=EntityProfile,
+            responses=problems(404, 422))
+def get_entity(entity_id: EntityId, reads: ReadsDep) -> EntityProfile:
+    """An entity's names, kind, relations, mentions per month, latest observations (all
+    sources), recent articles, policies that concern it and risk signals. A merged-away id
+    answers with its survivor."""
+    found = reader.entity_profile(reads, _resolve(reads, entity_id))
     if found is None:
         raise NotFound(f"no entity with id {entity_id!r}")
     ent = plain(found["entity"])
-    kind = next((_KINDS[lbl] for lbl in found["labels"] if lbl in _KINDS), "company")
-    known = {"id", "name", "name_zh", "name_en", "aliases", "kb", "search_terms"}
+    known = {"id", "name", "name_zh", "name_en", "aliases", "kb", "search_terms", "merged_ids"}
     return EntityProfile(
-        id=ent["id"],
-        kind=kind,
-        name=ent.get("name"),
-        name_zh=ent.get("name_zh"),
-        name_en=ent.get("name_en"),
-        aliases=ent.get("aliases") or [],
-        kb=bool(ent.get("kb")),
-        mention_count=found["mentions"],
-        article_count=found["articles"],
-        latest_observations=[
-            ObservationOut(**{**plain(o["obs"]), "article_id": o["article_id"],
-                              "article_url": o["article_url"],
-                              "article_title": o["article_title"],
-                              "published_at": plain(o["published_at"])})
-            for o in found["observations"]
-        ],
+        id=ent["id"], kind=kind_of(found["labels"]) or "company",  # type: ignore[arg-type]
+        name=ent.get("name"), name_zh=ent.get("name_zh"), name_en=ent.get("name_en"),
+        aliases=ent.get("aliases") or [], kb=bool(ent.get("kb")),
+        merged_ids=ent.get("merged_ids") or [],
+        mention_count=found["mentions"], article_count=found["articles"],
         properties={k: v for k, v in ent.items() if k not in known},
+        relations=[Relation.model_validate(
+                       {"type": r["type"], "direction": r["direction"], "source": r["source"],
+                        "article_id": r["article_id"],
+                        "other": {"id": r["id"], "name": r["name"],
+                                  "kind": kind_of(r["labels"])}})
+                   for r in found["relations"]],
+        mentions_by_month=plain(found["mentions_by_month"]),
+        latest_observations=[ObservationOut.model_validate(observation(o))
+                             for o in found["latest_observations"]],
+        recent_articles=plain(found["recent_articles"]),
+        policies=plain(found["policies"]),
+        risks=plain(found["risks"]),
+        risk_counts={r["category"]: r["signals"] for r in found["risk_counts"]},
     )
+
+
+@router.get("/entities/{entity_id}/neighbours", response_model=Neighbourhood,
+            responses=problems(404, 422))
+def get_neighbours(
+    entity_id: EntityId,
+    reads: ReadsDep,
+    settings: SettingsDep,
+    depth: Annotated[int, Query(ge=1, le=explore.MAX_DEPTH,
+                                description="hops (1-3); more is a 422")] = 1,
+    label: Annotated[list[NodeLabel] | None, Query(description="only return these labels")] = None,
+    rel: Annotated[list[RelType] | None, Query(description="only cross these types")] = None,
+    since: Annotated[date | None, Query(description="articles published on or after")] = None,
+    until: Annotated[date | None, Query(description="articles published before")] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="result cap")] = 100,
+) -> Neighbourhood:
+    """Breadth-first neighbours up to depth 3, filtered by node label, relationship type and
+    article publication time, capped (`truncated` says when the cap cut the result)."""
+    q = explore.NeighbourQuery(
+        entity_id=_resolve(reads, entity_id), depth=depth,
+        labels=frozenset(label) if label else None,
+        rel_types=tuple(rel) if rel else cypher.TRAVERSAL_RELS,
+        since=day_start(since), until=day_start(until),
+        limit=min(limit, settings.max_neighbours),
+    )
+    found = explore.neighbours(reads, q)
+    if found is None:
+        raise NotFound(f"no entity with id {entity_id!r}")
+    return Neighbourhood(entity_id=q.entity_id, depth=depth, nodes=plain(found.nodes),
+                         truncated=found.truncated)
+
+
+@router.get("/paths", response_model=Paths, responses=problems(404, 422))
+def get_paths(
+    reads: ReadsDep,
+    source: Annotated[str, Query(min_length=1, max_length=200, examples=["deepseek-v3"])],
+    target: Annotated[str, Query(min_length=1, max_length=200, examples=["alibaba"])],
+    max_length: Annotated[int, Query(ge=1, le=6, description="longest path (hops)")] = 4,
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> Paths:
+    """Shortest paths between two entities (all of the shortest length, capped)."""
+    a, b = _resolve(reads, source), _resolve(reads, target)
+    rows = explore.shortest_paths(reads, a, b, max_length, limit)
+    return Paths(source=a, target=b, paths=plain(rows))
+
+
+@router.post("/entities/merge", response_model=MergeOut, responses=problems(403, 404, 409, 422))
+def merge_entities(body: MergeIn, _: Analyst, driver: DriverDep, neo4j: Neo4jSettingsDep,
+                   settings: SettingsDep) -> MergeOut:
+    """Merge `source_id` into `target_id` (analyst): names become aliases, relationships and
+    history move to the survivor. Repeating a merge is a no-op."""
+    try:
+        res = curation.merge_entities(driver, body.source_id, body.target_id, neo4j.database,
+                                      settings.query_timeout_s * 6)
+    except curation.CurationError as exc:
+        raise (NotFound(str(exc)) if exc.not_found else Conflict(str(exc))) from exc
+    surv = plain(res.survivor)
+    return MergeOut(
+        survivor=EntityHit(id=surv.get("id", body.target_id), name=surv.get("name"),
+                           name_zh=surv.get("name_zh"), name_en=surv.get("name_en"),
+                           aliases=surv.get("aliases") or [], tickers=surv.get("tickers") or [],
+                           kb=bool(surv.get("kb")), score=0.0),
+        moved_relationships=res.moved, already_merged=res.already_merged)
+
+
+@router.post("/entities/{entity_id}/aliases", response_model=AliasOut,
+             responses=problems(403, 404, 422))
+def add_alias(entity_id: EntityId, body: AliasIn, _: Analyst, driver: DriverDep,
+              neo4j: Neo4jSettingsDep, settings: SettingsDep) -> AliasOut:
+    """Add an alias (analyst); adding a known alias changes nothing."""
+    alias = " ".join(body.alias.split())
+    if not alias:
+        raise Unprocessable("the alias is blank")
+    found = curation.add_alias(driver, entity_id, alias, neo4j.database, settings.query_timeout_s)
+    if found is None:
+        raise NotFound(f"no entity with id {entity_id!r}")
+    entity, labels, added = found
+    return AliasOut(entity=_hit({"entity": entity, "labels": labels, "score": 0.0}), added=added)

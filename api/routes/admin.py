@@ -1,0 +1,45 @@
+"""Admin: the read-only Cypher endpoint and KB reload."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from neo4j.exceptions import ClientError
+
+from api.auth import Admin
+from api.deps import DriverDep, Neo4jSettingsDep, SettingsDep
+from api.errors import BadRequest, QueryTimeout, problems
+from api.schemas import CypherIn, CypherOut, KbReloadOut
+from graph.errors import QueryRejected
+from graph.kb import write_kb
+from graph.reader import Reads
+from graph.readonly import run_read_only
+
+router = APIRouter(tags=["admin"], prefix="/admin", responses=problems(403))
+
+
+@router.post("/cypher", response_model=CypherOut, responses=problems(400, 422, 504))
+def read_only_cypher(body: CypherIn, _: Admin, driver: DriverDep, neo4j: Neo4jSettingsDep,
+                     settings: SettingsDep) -> CypherOut:
+    """Run a read-only Cypher query (admin). Write and admin clauses are rejected before
+    execution (400); the query runs in a read transaction with a server-side timeout
+    (TOKENWATCH_API_CYPHER_TIMEOUT_S, 504 past it) and at most
+    TOKENWATCH_API_CYPHER_MAX_ROWS rows (`truncated` says when cut). Pass values as `params`."""
+    reads = Reads(driver, neo4j.database, settings.cypher_timeout_s)
+    try:
+        res = run_read_only(reads, body.query, body.params, settings.cypher_max_rows)
+    except QueryRejected as exc:
+        raise BadRequest(str(exc), title="Query rejected") from exc
+    except ClientError as exc:
+        if "TimedOut" in (exc.code or ""):
+            raise QueryTimeout(f"the query exceeded {settings.cypher_timeout_s:g}s") from exc
+        raise BadRequest(exc.message or "the query failed", title="Query failed") from exc
+    return CypherOut(columns=res.columns, rows=res.rows, truncated=res.truncated)
+
+
+@router.post("/kb/reload", response_model=KbReloadOut)
+def reload_kb(_: Admin, driver: DriverDep, neo4j: Neo4jSettingsDep) -> KbReloadOut:
+    """Re-read the packaged knowledge base and MERGE it into the graph (idempotent; entities
+    merged away by curation stay merged)."""
+    from nlp.kb import read_kb
+
+    return KbReloadOut(entries=write_kb(driver, read_kb(), neo4j.database))

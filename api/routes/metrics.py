@@ -1,0 +1,126 @@
+"""Token metrics: time series, latest / as-of values, price comparison across providers.
+
+Observations are kept exactly as reported; "latest" and "as of X" are queries (the newest
+observation dated on or before X). When sources disagree on the same date, all are returned,
+each with its article and source."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api import cursor as cursors
+from api.convert import kind_of, observation, plain
+from api.deps import ReadsDep, SettingsDep
+from api.errors import problems
+from api.schemas import (
+    Currency,
+    Latest,
+    Period,
+    PriceComparison,
+    PriceQuote,
+    ProviderPrice,
+    Series,
+    Side,
+)
+from graph import reader
+
+router = APIRouter(tags=["metrics"], prefix="/metrics")
+
+Subject = Annotated[str, Query(min_length=1, max_length=200, examples=["deepseek-v3"],
+                               description="entity id the figures are about")]
+Since = Annotated[date | None, Query(description="observations dated on or after")]
+Until = Annotated[date | None, Query(description="observations dated on or before")]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Cursor = Annotated[str | None, Query(max_length=200, description="from `next_cursor`")]
+
+
+def _series(reads: reader.Reads, subject: str, kind: str, limit: int, cursor: str | None,
+            **filters: Any) -> Series:
+    after = cursors.decode_date(cursor) if cursor else None
+    rows = reader.observation_series(reads, subject, kind, after=after, limit=limit + 1,
+                                     **filters)
+    points = [observation(r) for r in rows[:limit]]
+    nxt = None
+    if len(rows) > limit:
+        last = points[-1]
+        nxt = cursors.encode_date(last["date"], last["id"])
+    return Series(subject=subject, kind=kind, points=points, next_cursor=nxt)  # type: ignore[arg-type]
+
+
+@router.get("/token-volume", response_model=Series, responses=problems(400, 422))
+def token_volume(reads: ReadsDep, subject: Subject,
+                 period: Annotated[Period | None, Query(description="tokens per …")] = None,
+                 since: Since = None, until: Until = None, limit: Limit = 200,
+                 cursor: Cursor = None) -> Series:
+    """Token-volume time series (tokens per period) for a subject, oldest first."""
+    return _series(reads, subject, "token_volume", limit, cursor, period=period, since=since,
+                   until=until)
+
+
+@router.get("/token-prices", response_model=Series, responses=problems(400, 422))
+def token_prices(reads: ReadsDep, subject: Subject, side: Side | None = None,
+                 currency: Currency | None = None, since: Since = None, until: Until = None,
+                 limit: Limit = 200, cursor: Cursor = None) -> Series:
+    """Token prices (currency per million tokens, as reported) for a subject, oldest first."""
+    return _series(reads, subject, "token_price", limit, cursor, side=side, currency=currency,
+                   since=since, until=until)
+
+
+@router.get("/latest", response_model=Latest, responses=problems(422))
+def latest(
+    reads: ReadsDep, subject: Subject,
+    kind: Annotated[str | None, Query(pattern="^(token_volume|token_price|price_change)$",
+                                      examples=["token_price"])] = None,
+    as_of: Annotated[date | None, Query(description="latest on or before this date")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Latest:
+    """Latest (or as-of) figures for a subject, every disagreeing report shown with its source."""
+    rows = reader.latest_observations(reads, subject, kind, as_of, limit)
+    return Latest(subject=subject, as_of=as_of,
+                  observations=[observation(r) for r in rows])  # type: ignore[misc]
+
+
+def _convert(value: float, currency: str, target: str, fx: float) -> float:
+    if currency == target:
+        return value
+    return value * fx if (currency, target) == ("USD", "CNY") else value / fx
+
+
+@router.get("/prices/compare", response_model=PriceComparison, responses=problems(422))
+def compare_prices(
+    reads: ReadsDep, settings: SettingsDep,
+    currency: Annotated[Currency, Query(description="compare in this currency")] = "CNY",
+    side: Side | None = "input",
+    as_of: Annotated[date | None, Query(description="latest on or before this date")] = None,
+    subject: Annotated[list[str] | None, Query(max_length=50,
+                                               description="only these subjects")] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="providers")] = 100,
+) -> PriceComparison:
+    """The latest token price of each provider/model in one currency per million tokens,
+    cheapest first. USD↔CNY uses the configured rate (TOKENWATCH_API_FX_USD_CNY)."""
+    rows = reader.price_comparison(reads, side, as_of, subject, limit * 20)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        obs = plain(r["obs"])
+        groups[(r["subject"], obs.get("side") or "")].append({**r, "obs": obs})
+    providers = []
+    for (subj, grp_side), grp in groups.items():
+        quotes = [
+            PriceQuote(value=g["obs"]["value"], currency=g["obs"]["currency"],
+                       converted=round(_convert(g["obs"]["value"], g["obs"]["currency"],
+                                                currency, settings.fx_usd_cny), 6),
+                       observation_id=g["obs"]["id"],
+                       provenance=observation(g)["provenance"])
+            for g in grp
+        ]
+        providers.append(ProviderPrice(
+            subject=subj, name=grp[0]["name"], kind=kind_of(grp[0]["labels"]),
+            side=grp_side or None, date=grp[0]["obs"].get("date"),
+            price=min(q.converted for q in quotes), quotes=quotes))
+    providers.sort(key=lambda p: (p.price, p.subject))
+    return PriceComparison(currency=currency, fx_usd_cny=settings.fx_usd_cny, as_of=as_of,
+                           side=side, providers=providers[:limit])

@@ -1,0 +1,107 @@
+"""Sources and crawl runs: list, health, history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from api import cursor as cursors
+from api.convert import plain
+from api.deps import ReadsDep
+from api.errors import NotFound, problems
+from api.schemas import CrawlRunOut, Page, SourceDetail, SourceHealth, SourceSummary
+from graph import reader
+
+router = APIRouter(tags=["sources"])
+WINDOW = 10
+
+
+def health(runs: list[dict[str, Any]]) -> SourceHealth:
+    """Pure: a source's health from its latest runs (newest first)."""
+    runs = [r for r in runs if r.get("id")]
+    if not runs:
+        return SourceHealth(status="never_run", runs_considered=0, failed_runs=0, error_rate=0.0)
+    failed = sum(1 for r in runs if r.get("status") == "failed")
+    last = runs[0]
+    status: Literal["ok", "degraded", "failing"]
+    if last.get("status") == "failed":
+        status = "failing"
+    elif last.get("status") == "partial" or failed:
+        status = "degraded"
+    else:
+        status = "ok"
+    ok_runs = [r for r in runs if r.get("status") == "ok"]
+    pages = sum(int(r.get("pages_fetched") or 0) for r in runs)
+    errors = sum(int(r.get("errors_total") or 0) for r in runs)
+    return SourceHealth(
+        status=status, last_run_at=last.get("started_at"),
+        last_success_at=ok_runs[0].get("started_at") if ok_runs else None,
+        runs_considered=len(runs), failed_runs=failed,
+        error_rate=round(errors / pages, 4) if pages else float(errors > 0),
+    )
+
+
+def _run(row: dict[str, Any]) -> CrawlRunOut:
+    run = plain(row)
+    kinds, counts = run.pop("error_kinds", None) or [], run.pop("error_counts", None) or []
+    return CrawlRunOut(**{k: v for k, v in run.items() if k in CrawlRunOut.model_fields},
+                       errors=dict(zip(kinds, counts, strict=False)))
+
+
+@router.get("/sources", response_model=Page[SourceSummary], responses=problems(400, 422))
+def list_sources(reads: ReadsDep, limit: Annotated[int, Query(ge=1, le=200)] = 100,
+                 cursor: Annotated[str | None, Query(max_length=200)] = None,
+                 ) -> Page[SourceSummary]:
+    """Sources with their article counts and crawl health (from the latest runs)."""
+    after = cursors.decode_key(cursor) if cursor else None
+    rows = reader.list_sources(reads, after, limit + 1, WINDOW)
+    items = [SourceSummary(**r["source"], articles=r["articles"], health=health(plain(r["runs"])))
+             for r in rows[:limit]]
+    nxt = cursors.encode_key(rows[limit - 1]["source"]["id"]) if len(rows) > limit else None
+    return Page[SourceSummary](items=items, next_cursor=nxt)
+
+
+SourceId = Annotated[str, Path(min_length=1, max_length=200, examples=["miit-news"])]
+
+
+@router.get("/sources/{source_id}", response_model=SourceDetail, responses=problems(404, 422))
+def get_source(source_id: SourceId, reads: ReadsDep) -> SourceDetail:
+    """A source, its health and its most recent crawl runs."""
+    found = reader.source_detail(reads, source_id, WINDOW)
+    if found is None:
+        raise NotFound(f"no source with id {source_id!r}")
+    runs = plain(found["runs"])
+    return SourceDetail(**found["source"], articles=found["articles"], health=health(runs),
+                        last_published=plain(found["last_published"]),
+                        recent_runs=[_run(r) for r in runs if r.get("id")])
+
+
+@router.get("/crawl-runs", response_model=Page[CrawlRunOut], responses=problems(400, 422))
+def list_crawl_runs(
+    reads: ReadsDep,
+    source: Annotated[str | None, Query(max_length=200, description="source id")] = None,
+    status: Annotated[str | None, Query(pattern="^(ok|failed|partial)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[CrawlRunOut]:
+    """Crawl run history, newest first."""
+    after = cursors.decode(cursor) if cursor else None
+    rows = reader.crawl_runs(reads, source=source, status=status, cursor=after, limit=limit + 1)
+    items = [_run(r["run"]) for r in rows[:limit]]
+    nxt = None
+    if len(rows) > limit and items[-1].started_at is not None:
+        nxt = cursors.encode(items[-1].started_at, items[-1].id)
+    return Page[CrawlRunOut](items=items, next_cursor=nxt)
+
+
+@router.get("/sources/{source_id}/runs", response_model=Page[CrawlRunOut],
+            responses=problems(400, 404, 422))
+def source_runs(source_id: SourceId, reads: ReadsDep,
+                limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                cursor: Annotated[str | None, Query(max_length=200)] = None,
+                ) -> Page[CrawlRunOut]:
+    """One source's crawl run history, newest first."""
+    if reader.source_detail(reads, source_id, 1) is None:
+        raise NotFound(f"no source with id {source_id!r}")
+    return list_crawl_runs(reads, source_id, None, limit, cursor)
