@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from crawlers.types import Article, CrawlRunStats, PageState, WriteResult
@@ -50,3 +51,36 @@ class MemorySink:
 
     def record_run(self, run: CrawlRunStats) -> None:
         self.runs.append(run)
+
+
+class JsonlSink(MemorySink):
+    """A MemorySink persisted as JSON lines: articles in `path` (one Article per line, the
+    latest copy per id) and runs appended to `runs_path`. Reloading it gives `known_pages`
+    for conditional GET, so `python -m crawlers --out FILE` re-crawls incrementally."""
+
+    def __init__(self, path: Path, runs_path: Path | None = None) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.runs_path = Path(runs_path) if runs_path else self.path.with_suffix(".runs.jsonl")
+        if self.path.exists():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    art = Article.model_validate_json(line)
+                    self.articles[art.id] = art
+
+    def write(self, articles: Sequence[Article]) -> WriteResult:
+        result = super().write(articles)
+        self._save()
+        return result
+
+    def record_run(self, run: CrawlRunStats) -> None:
+        super().record_run(run)
+        with self.runs_path.open("a", encoding="utf-8") as fh:
+            fh.write(run.model_dump_json() + "\n")
+
+    def _save(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(
+            "".join(a.model_dump_json() + "\n" for a in self.articles.values()), encoding="utf-8"
+        )
+        tmp.replace(self.path)

@@ -42,7 +42,8 @@ class Article(BaseModel):
     etag: str | None = None
     last_modified: str | None = None
     policy: PolicyFields | None = None
-    raw_meta: dict[str, str] = Field(default_factory=dict)  # extra per-site fields, recorded not lost
+    # extra per-site fields, recorded not lost
+    raw_meta: dict[str, str] = Field(default_factory=dict)
 
 
 class PageState(BaseModel):

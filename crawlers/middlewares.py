@@ -1,0 +1,348 @@
+"""Downloader middlewares: robots.txt per RFC 9309, Retry-After, and a per-host gate that
+spaces requests (Crawl-delay) and holds a host back after 429/503.
+
+Scrapy's RobotsTxtMiddleware treats a 5xx or unreachable robots.txt as "no rules" and
+crawls the site; RFC 9309 §2.3.1.4 requires the opposite (assume complete disallow). It is
+replaced here (ROBOTSTXT_OBEY stays False)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from protego import Protego
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Request, Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import defer, task
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+log = logging.getLogger(__name__)
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 §2.5: parse at least 500 KiB
+
+
+async def sleep(seconds: float) -> None:
+    if seconds > 0:
+        from twisted.internet import reactor
+
+        await maybe_deferred_to_future(task.deferLater(reactor, seconds, lambda: None))
+
+
+def host_key(request: Request) -> str:
+    parts = urlparse_cached(request)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class HostGate:
+    """Per-host earliest-start times: Crawl-delay spacing and Retry-After holds."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, float] = {}
+        self.interval: dict[str, float] = {}  # Crawl-delay per host
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> HostGate:
+        """The process-wide gate: sources sharing a host share its Crawl-delay and holds."""
+        return _GATE
+
+    def hold(self, host: str, seconds: float) -> None:
+        """No request to `host` starts in the next `seconds` (Retry-After)."""
+        self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
+
+    def remaining(self, host: str) -> float:
+        return max(0.0, self._next.get(host, 0.0) - time.monotonic())
+
+    async def wait(self, host: str, max_wait: float) -> None:
+        """Sleep until the host may be asked again (re-checking: a hold can arrive while we
+        sleep), then reserve the next Crawl-delay slot. A wait above `max_wait` → IgnoreRequest."""
+        while (remaining := self.remaining(host)) > 0:
+            if remaining > max_wait:
+                raise IgnoreRequest(f"backoff: {host} asked for {remaining:.0f}s without requests")
+            await sleep(remaining)
+        interval = self.interval.get(host, 0.0)
+        if interval:
+            self._next[host] = time.monotonic() + interval
+
+
+_GATE = HostGate()
+
+
+class HostGateMiddleware:
+    """Admits at most CONCURRENT_REQUESTS_PER_DOMAIN requests per host at a time and only when
+    the HostGate allows. It sits last before the download (priority 950), so requests wait
+    here rather than in Scrapy's slot queue, where a Retry-After hold could not reach them;
+    it is first on the way back, so every admitted request is released exactly once. A host
+    held for longer than TW_MAX_RETRY_AFTER is left alone for the rest of the run (its
+    requests fail with "backoff" instead of waiting for hours)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.gate = HostGate.of(crawler)
+        self.max_wait = crawler.settings.getfloat("TW_MAX_RETRY_AFTER", 300.0)
+        self.limit = max(1, crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8))
+        self.active: dict[str, int] = {}
+        self.queues: dict[str, deque[defer.Deferred[None]]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostGateMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get("tw_robots"):
+            return
+        host = host_key(request)
+        while self.active.get(host, 0) >= self.limit:
+            turn: defer.Deferred[None] = defer.Deferred()
+            self.queues.setdefault(host, deque()).append(turn)
+            await maybe_deferred_to_future(turn)
+        self.active[host] = self.active.get(host, 0) + 1
+        request.meta["tw_gate"] = host
+        try:
+            await self.gate.wait(host, self.max_wait)
+        except IgnoreRequest:
+            self._release(request)
+            raise
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._release(request)
+
+    def _release(self, request: Request) -> None:
+        host = request.meta.pop("tw_gate", None)
+        if host is None:
+            return
+        self.active[host] -= 1
+        queue = self.queues.get(host)
+        if queue:
+            queue.popleft().callback(None)
+
+
+@dataclass
+class _Robots:
+    parser: Protego | None  # None: complete disallow (unreachable)
+    fetched_at: float  # wall clock (time.time()), comparable across processes
+    body: str | None = None
+    reason: str = ""
+
+
+class RobotsCache:
+    """robots.txt outcomes per host ("scheme://netloc"), shared by every crawler of the process
+    (sources on one host fetch it once) and, with a directory, by later runs (the scheduler
+    runs each crawl in a new process). Entries expire after the TTL (at most 24 h, RFC 9309
+    §2.4). Unreachable outcomes are kept for this run only, never written to disk."""
+
+    def __init__(self) -> None:
+        self.memory: dict[str, _Robots] = {}
+        self.pending: dict[str, list[defer.Deferred[_Robots]]] = {}
+
+    @staticmethod
+    def _file(directory: Path, host: str) -> Path:
+        return directory / (hashlib.sha1(host.encode()).hexdigest()[:20] + ".json")
+
+    def get(self, host: str, ttl: float, directory: Path | None) -> _Robots | None:
+        entry = self.memory.get(host)
+        if entry is None and directory is not None:
+            entry = self._load(directory, host)
+        if entry is not None and time.time() - entry.fetched_at < ttl:
+            self.memory[host] = entry
+            return entry
+        return None
+
+    def put(self, host: str, entry: _Robots, directory: Path | None) -> None:
+        self.memory[host] = entry
+        if directory is not None and entry.parser is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+            data = {"host": host, "fetched_at": entry.fetched_at, "body": entry.body}
+            self._file(directory, host).write_text(json.dumps(data), encoding="utf-8")
+
+    def _load(self, directory: Path, host: str) -> _Robots | None:
+        try:
+            data = json.loads(self._file(directory, host).read_text(encoding="utf-8"))
+            return _Robots(Protego.parse(data["body"]), float(data["fetched_at"]), data["body"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+_ROBOTS = RobotsCache()  # one crawl() per process (the reactor cannot restart)
+
+
+class Rfc9309RobotsMiddleware:
+    """robots.txt per RFC 9309: 2xx → rules; 4xx (and redirect chains over 5) → allow all;
+    5xx, timeout, connection error → nothing from that host (§2.3.1.4); Crawl-delay feeds the
+    HostGate; cached per RobotsCache. Enabled per source by TW_ROBOTS_ENABLED."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("TW_ROBOTS_ENABLED", True):
+            raise NotConfigured
+        self.crawler = crawler
+        self.ttl = min(settings.getfloat("TW_ROBOTS_TTL", 86400.0), 86400.0)
+        self.agent = settings.get("TW_ROBOTS_AGENT") or settings.get("USER_AGENT", "*")
+        cache_dir = settings.get("TW_ROBOTS_CACHE_DIR")
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.gate = HostGate.of(crawler)
+        self.cache = _ROBOTS
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Rfc9309RobotsMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get("tw_robots") or request.meta.get("dont_obey_robotstxt"):
+            return
+        if not request.url.startswith(("http://", "https://")):
+            return
+        host = host_key(request)
+        robots = await self.robots(host)
+        if robots.parser is None:
+            self.crawler.stats.inc_value("tw/robots/unreachable_skip")
+            raise IgnoreRequest(
+                f"robots.txt unreachable ({robots.reason}): nothing fetched from {host}"
+            )
+        if not robots.parser.can_fetch(request.url, self.agent):
+            raise IgnoreRequest("forbidden by robots.txt")
+
+    async def robots(self, host: str) -> _Robots:
+        cached = self.cache.get(host, self.ttl, self.cache_dir)
+        if cached is not None:
+            self._apply_delay(host, cached)
+            return cached
+        if host in self.cache.pending:  # one fetch per host; the others wait for it
+            waiter: defer.Deferred[_Robots] = defer.Deferred()
+            self.cache.pending[host].append(waiter)
+            return await maybe_deferred_to_future(waiter)
+        self.cache.pending[host] = []
+        robots = await self._fetch(host)
+        self.cache.put(host, robots, self.cache_dir)
+        self._apply_delay(host, robots)
+        for waiter in self.cache.pending.pop(host):
+            waiter.callback(robots)
+        return robots
+
+    def _apply_delay(self, host: str, robots: _Robots) -> None:
+        delay = robots.parser.crawl_delay(self.agent) if robots.parser is not None else None
+        if delay:
+            self.gate.interval[host] = float(delay)
+
+    async def _fetch(self, host: str) -> _Robots:
+        url = f"{host}/robots.txt"
+        request = Request(
+            url,
+            callback=NO_CALLBACK,
+            priority=1000,
+            meta={
+                "tw_robots": True,
+                "dont_obey_robotstxt": True,
+                "dont_retry": True,
+                "handle_httpstatus_all": True,
+                "redirect_ttl": 5,
+            },
+        )
+        now = time.time()
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:
+            log.warning("robots.txt %s unreachable: %s; skipping host", url, exc)
+            return _Robots(None, now, reason=type(exc).__name__)
+        return self._interpret(url, response, now)
+
+    def _interpret(self, url: str, response: Response, now: float) -> _Robots:
+        status = response.status
+        if 200 <= status < 300:
+            body = response.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+            return _Robots(Protego.parse(body), now, body)
+        if 300 <= status < 500:  # unavailable (4xx) or a redirect chain that did not end
+            return _Robots(Protego.parse(""), now, "")
+        log.warning("robots.txt %s returned %s; skipping host (RFC 9309 §2.3.1.4)", url, status)
+        return _Robots(None, now, reason=f"HTTP {status}")
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None if absent
+    or unparsable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware:
+    """429/503: hold the host for Retry-After (or an exponential default), then retry the
+    request, at most TW_RETRY_AFTER_TIMES times; waits above TW_MAX_RETRY_AFTER give up."""
+
+    STATUSES = (429, 503)
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.gate = HostGate.of(crawler)
+        self.max_times = settings.getint("TW_RETRY_AFTER_TIMES", 3)
+        self.max_wait = settings.getfloat("TW_MAX_RETRY_AFTER", 300.0)
+        self.base = settings.getfloat("TW_RETRY_BACKOFF", 1.0)
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if response.status not in self.STATUSES or request.meta.get("tw_robots"):
+            return response
+        tries = request.meta.get("tw_retry_after", 0)
+        header = response.headers.get(b"Retry-After")
+        wait = retry_after_seconds(header.decode("latin-1") if header else None)
+        if wait is None:
+            wait = self.base * 2**tries
+        if wait > self.max_wait:
+            self.gate.hold(host_key(request), wait)  # the rest of this run leaves the host alone
+        if tries >= self.max_times or wait > self.max_wait:
+            log.warning(
+                "giving up on %s after %s (%s tries, wait %.0fs)",
+                request.url,
+                response.status,
+                tries,
+                wait,
+            )
+            return response
+        self.gate.hold(host_key(request), wait)
+        self.crawler.stats.inc_value("tw/retry_after")
+        log.info("%s for %s: retrying in %.1fs", response.status, request.url, wait)
+        retry = request.replace(dont_filter=True)
+        retry.meta["tw_retry_after"] = tries + 1
+        return retry
+
+
+def middleware_settings() -> dict[str, Any]:
+    """Downloader-middleware settings that wire the classes above in place of Scrapy's."""
+    return {
+        "ROBOTSTXT_OBEY": False,
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawlers.middlewares.Rfc9309RobotsMiddleware": 100,
+            "crawlers.middlewares.HostGateMiddleware": 950,
+            "crawlers.middlewares.RetryAfterMiddleware": 560,
+        },
+        # 429/503 are RetryAfterMiddleware's; Scrapy's retry keeps network errors and 5xx
+        "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
+    }

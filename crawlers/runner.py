@@ -1,0 +1,146 @@
+"""Run Scrapy over registry sources into an ArticleSink (blocking; once per process)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from crawlers.middlewares import middleware_settings
+from crawlers.pipeline import SinkWriter
+from crawlers.registry import SourceConfig
+from crawlers.sink import ArticleSink
+from crawlers.spiders import RunCounter, SourceSpider
+from crawlers.types import CrawlProgress, CrawlRunStats
+
+log = logging.getLogger(__name__)
+
+
+class CrawlSettings(BaseSettings):
+    """Crawl settings; every field has an env var TOKENWATCH_CRAWL_<NAME>. Build it where it is
+    used (`CrawlSettings()`), never at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="TOKENWATCH_CRAWL_", extra="ignore")
+
+    batch_size: int = 16  # articles per sink.write call
+    user_agent: str = "TokenwatchBot/0.1 (+https://tokenwatch.invalid/bot)"
+    robots_agent: str = "TokenwatchBot"  # product token matched against robots.txt groups
+    respect_robots: bool = True  # global switch; a source may also opt out
+    robots_ttl_seconds: float = 86400.0  # capped at 24 h (RFC 9309 §2.4)
+    robots_cache_dir: Path | None = None  # persist robots.txt across runs (scheduled crawls)
+    download_timeout: float = 30.0
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 2  # network errors and 5xx other than 503
+    retry_after_times: int = 3  # 429/503 retries honouring Retry-After
+    max_retry_after: float = 300.0  # longer requested waits give up for this run
+    autothrottle: bool = True
+    autothrottle_max_delay: float = 60.0
+    total_concurrency: int = 16
+    delay_scale: float = 1.0  # multiplies every source's download_delay (0 in tests)
+    log_level: str = "INFO"
+
+
+def scrapy_settings(settings: CrawlSettings) -> dict[str, Any]:
+    """Process-wide Scrapy settings built from CrawlSettings."""
+    return {
+        "BOT_NAME": "tokenwatch",
+        "USER_AGENT": settings.user_agent,
+        "TW_ROBOTS_AGENT": settings.robots_agent,
+        "TW_ROBOTS_TTL": settings.robots_ttl_seconds,
+        "TW_ROBOTS_CACHE_DIR": str(settings.robots_cache_dir)
+        if settings.robots_cache_dir
+        else None,
+        "TW_BATCH_SIZE": settings.batch_size,
+        "TW_RETRY_AFTER_TIMES": settings.retry_after_times,
+        "TW_MAX_RETRY_AFTER": settings.max_retry_after,
+        "TELNETCONSOLE_ENABLED": False,
+        "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
+        "DOWNLOAD_TIMEOUT": settings.download_timeout,
+        "DOWNLOAD_MAXSIZE": settings.max_body_bytes,
+        "DOWNLOAD_WARNSIZE": min(settings.max_body_bytes, 4 * 1024 * 1024),
+        "REDIRECT_MAX_TIMES": settings.max_redirects,
+        "RETRY_TIMES": settings.retries,
+        "CONCURRENT_REQUESTS": settings.total_concurrency,
+        "AUTOTHROTTLE_ENABLED": settings.autothrottle,
+        "AUTOTHROTTLE_MAX_DELAY": settings.autothrottle_max_delay,
+        "COOKIES_ENABLED": False,
+        "LOG_LEVEL": settings.log_level,
+        "ITEM_PIPELINES": {"crawlers.pipeline.SinkPipeline": 500},
+        **middleware_settings(),
+    }
+
+
+def source_settings(source: SourceConfig, settings: CrawlSettings) -> dict[str, Any]:
+    """Per-source politeness (each source runs as its own Scrapy crawler)."""
+    pol = source.politeness
+    delay = pol.download_delay * settings.delay_scale
+    return {
+        "DOWNLOAD_DELAY": delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": pol.concurrency,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 0.1 if settings.delay_scale else 0.0),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(pol.concurrency),
+        "TW_ROBOTS_ENABLED": settings.respect_robots and pol.respect_robots,
+    }
+
+
+def spider_class(source: SourceConfig, settings: CrawlSettings) -> type[SourceSpider]:
+    return type(
+        f"SourceSpider_{source.id.replace('-', '_')}",
+        (SourceSpider,),
+        {"name": source.id, "custom_settings": source_settings(source, settings)},
+    )
+
+
+def crawl(
+    sources: Sequence[SourceConfig],
+    sink: ArticleSink,
+    settings: CrawlSettings | None = None,
+    progress: Callable[[CrawlProgress], None] | None = None,
+) -> list[CrawlRunStats]:
+    """Crawl `sources` into `sink`, blocking until done; returns one CrawlRunStats per source
+    (also given to sink.record_run). Starts a Twisted reactor, so call it once per process
+    (`tokenwatch crawl` and the scheduler run it in their own process). `progress` receives
+    CrawlProgress events on the crawl's event loop: keep it fast."""
+    from scrapy.crawler import CrawlerProcess
+
+    settings = settings or CrawlSettings()
+    if not sources:
+        return []
+    writer = SinkWriter(sink)
+    results: list[CrawlRunStats] = []
+    # known pages are read here, before the reactor starts: the sink may block
+    known = {source.id: dict(sink.known_pages(source.id)) for source in sources}
+    # logging is the caller's (CLI, scheduler): Scrapy must not install its own root handler
+    process = CrawlerProcess(
+        settings={**scrapy_settings(settings), "LOG_INSTALL_ROOT_HANDLER": False}
+    )
+    level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
+    for name in ("scrapy", "twisted", "protego"):  # their DEBUG lines dump whole items
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+    run_prefix = uuid.uuid4().hex[:12]
+    for source in sources:
+        counter = RunCounter(source.id, f"{run_prefix}-{source.id}")
+        process.crawl(
+            spider_class(source, settings),
+            source=source,
+            known=known[source.id],
+            counter=counter,
+            writer=writer,
+            results=results,
+            progress=progress,
+        )
+    process.start()
+    done = {r.source_id for r in results}
+    for source in sources:  # a spider that never opened still gets a (failed) run record
+        if source.id not in done:
+            missing = RunCounter(source.id, f"{run_prefix}-{source.id}")
+            missing.errors["crawler"] += 1
+            results.append(missing.stats())
+            writer.record_run(results[-1])
+    order = {s.id: i for i, s in enumerate(sources)}
+    return sorted(results, key=lambda r: order.get(r.source_id, 0))
