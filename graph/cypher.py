@@ -273,7 +273,7 @@ UNWIND $rows AS r
 MATCH (a:Article)
 WHERE (a.sh0 = r.sh0 OR a.sh1 = r.sh1 OR a.sh2 = r.sh2 OR a.sh3 = r.sh3)
   AND a.id <> r.id AND NOT (a)-[:DUPLICATE_OF]->()
-RETURN r.id AS id, a.id AS other_id, a.simhash AS simhash, a.fetched_at AS fetched_at
+RETURN r.id AS id, a.id AS other_id, a.simhash AS simhash, a.published_at AS published_at
 """
 
 COUNTS: Final = """

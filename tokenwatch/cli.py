@@ -84,9 +84,9 @@ def crawl(
     _logging("WARNING" if not quiet else settings.log_level)
     runs = run_crawl(source_ids or [], sources or settings.sources_file, Neo4jSettings(),
                      show_progress=not quiet)
-    from tokenwatch.report import crawl_summary
+    from crawlers.display import summary_table
 
-    Console().print(crawl_summary(runs))
+    Console().print(summary_table(runs))
     if runs and all(r.status == "failed" for r in runs):
         raise typer.Exit(1)
 

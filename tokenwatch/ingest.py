@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from neo4j import Driver
 
@@ -31,30 +32,60 @@ def doc_input(article: Article) -> DocInput:
     )
 
 
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _when(value: object) -> datetime:
+    """Publication time for ordering copies; unknown sorts last (never the original)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    to_native = getattr(value, "to_native", None)  # neo4j.time.DateTime
+    return _when(to_native()) if callable(to_native) else _NEVER
+
+
+@dataclass(frozen=True)
+class _Copy:
+    id: str
+    simhash: int
+    published: datetime
+
+
 def find_duplicates(
     articles: Sequence[Article], candidates: Sequence[dict[str, object]]
 ) -> list[Duplicate]:
-    """Pure: the nearest earlier copy (by simhash) of each article, within the threshold.
-    Within the batch itself the first article seen is the original."""
-    dups: list[Duplicate] = []
-    by_id: dict[str, list[tuple[int, str]]] = {}
+    """Pure: near-duplicate links (simhash within NEAR_DUPLICATE_DISTANCE bits). The earliest
+    published copy is the original, whichever was crawled first: a stored article found to be
+    a later copy of an incoming one is linked to it (the link then points at the older one)."""
+    stored: dict[str, list[_Copy]] = {}
     for cand in candidates:
         sim = cand.get("simhash")
         if isinstance(sim, int):
-            by_id.setdefault(str(cand["id"]), []).append((sim, str(cand["other_id"])))
-    earlier: list[Article] = []
-    for art in articles:
+            stored.setdefault(str(cand["id"]), []).append(
+                _Copy(str(cand["other_id"]), sim, _when(cand.get("published_at")))
+            )
+    dups: list[Duplicate] = []
+    originals: list[_Copy] = []  # this batch's originals so far, oldest first
+    linked: set[str] = set()
+    for art in sorted(articles, key=lambda a: (_when(a.published_at), a.id)):
         if art.simhash is None:
             continue
+        me = _Copy(art.id, art.simhash, _when(art.published_at))
         options = [
-            (hamming(art.simhash, sim), other) for sim, other in by_id.get(art.id, [])
-        ] + [(hamming(art.simhash, e.simhash), e.id) for e in earlier if e.simhash is not None]
-        close = [o for o in options if o[0] <= NEAR_DUPLICATE_DISTANCE and o[1] != art.id]
-        if close:
-            dist, first = min(close)
-            dups.append(Duplicate(id=art.id, first_id=first, distance=dist))
-        else:
-            earlier.append(art)
+            (hamming(me.simhash, c.simhash), c)
+            for c in [*stored.get(art.id, []), *originals]
+            if c.id != art.id and c.id not in linked
+        ]
+        close = [(d, c) for d, c in options if d <= NEAR_DUPLICATE_DISTANCE]
+        if not close:
+            originals.append(me)
+            continue
+        dist, other = min(close, key=lambda dc: (dc[1].published, dc[0], dc[1].id))
+        if other.published <= me.published:
+            dups.append(Duplicate(id=me.id, first_id=other.id, distance=dist))
+        else:  # the stored copy is the later one
+            dups.append(Duplicate(id=other.id, first_id=me.id, distance=dist))
+            linked.add(other.id)
+            originals.append(me)
     return dups
 
 
@@ -92,8 +123,9 @@ class GraphSink:
         dups = find_duplicates(changed, candidates)
         items = list(zip(changed, extractions, strict=True))
         writer.write_batch(self.driver, writer.build_batch(items, dups), self.database)
-        result.new = len(changed) - len(dups)
-        result.duplicates = len(dups)
+        copies_in_batch = {d.id for d in dups} & {a.id for a in changed}
+        result.new = len(changed) - len(copies_in_batch)
+        result.duplicates = len(dups)  # links made, including stored copies found later
         result.errors = sum(1 for e in extractions if e.error)
         for hook in self.on_batch:
             hook(items)

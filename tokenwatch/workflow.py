@@ -67,6 +67,7 @@ def select_sources(all_sources: Sequence[SourceConfig], ids: Sequence[str]) -> l
 
 def run_crawl(ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSettings,
               show_progress: bool = True) -> list[CrawlRunStats]:
+    from crawlers.display import CrawlDisplay
     from crawlers.runner import crawl
 
     registry = load_sources(sources_file) if sources_file else load_sources()
@@ -75,7 +76,10 @@ def run_crawl(ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSetting
         prepare_graph(driver, registry, neo4j.database)
         sink = GraphSink(driver, Extractor.get(), neo4j.database,
                          on_batch=batch_hooks(driver, neo4j.database))
-        return crawl(chosen, sink)
+        if not show_progress:
+            return crawl(chosen, sink)
+        with CrawlDisplay(chosen) as display:
+            return crawl(chosen, sink, progress=display)
 
 
 def _article_from_doc(doc: DocInput, source_id: str) -> Article:

@@ -244,7 +244,8 @@ def generate_site(root: Path, articles_per_source: int = 60, seed: int = 7) -> S
         when = start - timedelta(hours=i, minutes=30)
         path = f"list/{i:04d}.html"
         if i % DUPLICATE_EVERY == 0:
-            src_path, title, paras, _ = feed_bodies[i]
+            src_path, title, paras, original_when = feed_bodies[i]
+            when = original_when + timedelta(minutes=30)  # a reprint follows its original
             paras = ["（转载自要闻网）", *paras, "责任编辑：张三"]
             info.duplicates.append((path, src_path))
         else:
