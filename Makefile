@@ -30,6 +30,8 @@ run: setup
 	$(VENV)/bin/tokenwatch up
 
 test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
 
 lint: setup

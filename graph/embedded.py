@@ -132,7 +132,7 @@ def _spawn(settings: Neo4jSettings, home: Path, port: int, detach: bool) -> subp
         raise EmbeddedNeo4jError(f"port {port} is already in use on 127.0.0.1")
     log = _log_file(home)
     with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        proc = subprocess.Popen(
             java_command(settings, home, port),
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -84,4 +84,6 @@ class Extraction(BaseModel):
     metrics: tuple[Metric, ...] = ()
     risks: tuple[Risk, ...] = ()
     policies: tuple[PolicyInfo, ...] = ()
-    error: str | None = Field(default=None, description="set when this document could not be processed")
+    error: str | None = Field(
+        default=None, description="set when this document could not be processed"
+    )

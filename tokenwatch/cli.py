@@ -14,8 +14,11 @@ from rich.console import Console
 
 from graph.settings import Neo4jSettings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Tokenwatch: crawl, extract, link and alert on the AI token economy.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Tokenwatch: crawl, extract, link and alert on the AI token economy.",
+)
 neo4j_app = typer.Typer(no_args_is_help=True, help="The embedded Neo4j database.")
 app.add_typer(neo4j_app, name="neo4j")
 keys_app = typer.Typer(no_args_is_help=True, help="API keys (stored hashed in Neo4j).")
@@ -63,16 +66,15 @@ def evaluate(
     from nlp import evaluate as ev
 
     report = ev.evaluate(path)
-    try:
-        text = ev.render(report, max_errors=errors)  # type: ignore[call-arg]
-    except TypeError:
-        text = ev.render(report)
+    text = ev.render(report, max_errors=errors)
     typer.echo(text)
 
 
 @app.command()
 def crawl(
-    source_ids: Annotated[list[str] | None, typer.Argument(help="source ids (default: all enabled)")] = None,
+    source_ids: Annotated[
+        list[str] | None, typer.Argument(help="source ids (default: all enabled)")
+    ] = None,
     sources: Annotated[Path | None, typer.Option("--sources", help="registry YAML file")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress display")] = False,
 ) -> None:
@@ -82,8 +84,9 @@ def crawl(
 
     settings = get_settings()
     _logging("WARNING" if not quiet else settings.log_level)
-    runs = run_crawl(source_ids or [], sources or settings.sources_file, Neo4jSettings(),
-                     show_progress=not quiet)
+    runs = run_crawl(
+        source_ids or [], sources or settings.sources_file, Neo4jSettings(), show_progress=not quiet
+    )
     from crawlers.display import summary_table
 
     Console().print(summary_table(runs))
@@ -101,8 +104,10 @@ def ingest(
 
     with _open_input(file) as inp:
         result, bad = ingest_jsonl(inp, source, Neo4jSettings(), sys.stderr)
-    typer.echo(f"new={result.new} unchanged={result.unchanged} duplicates={result.duplicates} "
-               f"errors={result.errors} bad_lines={bad}")
+    typer.echo(
+        f"new={result.new} unchanged={result.unchanged} duplicates={result.duplicates} "
+        f"errors={result.errors} bad_lines={bad}"
+    )
     if bad:
         raise typer.Exit(1)
 
@@ -199,8 +204,10 @@ def keys_list(
     with _graph() as (driver, database):
         rows = list_keys(driver, owner, database=database)  # type: ignore[arg-type]
     for r in rows:
-        typer.echo(f"{r['id']}\t{r['owner']}\t{r['role']}\t{r.get('name') or ''}\t"
-                   f"{r.get('created_at')}\t{'revoked' if r.get('revoked') else 'active'}")
+        typer.echo(
+            f"{r['id']}\t{r['owner']}\t{r['role']}\t{r.get('name') or ''}\t"
+            f"{r.get('created_at')}\t{'revoked' if r.get('revoked') else 'active'}"
+        )
 
 
 @keys_app.command("revoke")

@@ -115,11 +115,18 @@ class GraphSink:
             return result
         extractions = list(self.extractor.pipe(doc_input(a) for a in changed))
         cand_rows = [
-            {"id": a.id, **dict(zip(("sh0", "sh1", "sh2", "sh3"), writer.simhash_bands(a.simhash), strict=True))}
+            {
+                "id": a.id,
+                **dict(
+                    zip(("sh0", "sh1", "sh2", "sh3"), writer.simhash_bands(a.simhash), strict=True)
+                ),
+            }
             for a in changed
             if a.simhash is not None
         ]
-        candidates = reader.simhash_candidates(self.driver, cand_rows, self.database) if cand_rows else []
+        candidates = (
+            reader.simhash_candidates(self.driver, cand_rows, self.database) if cand_rows else []
+        )
         dups = find_duplicates(changed, candidates)
         items = list(zip(changed, extractions, strict=True))
         writer.write_batch(self.driver, writer.build_batch(items, dups), self.database)

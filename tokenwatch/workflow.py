@@ -65,8 +65,9 @@ def select_sources(all_sources: Sequence[SourceConfig], ids: Sequence[str]) -> l
     return [by_id[i] for i in ids]
 
 
-def run_crawl(ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSettings,
-              show_progress: bool = True) -> list[CrawlRunStats]:
+def run_crawl(
+    ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSettings, show_progress: bool = True
+) -> list[CrawlRunStats]:
     from crawlers.display import CrawlDisplay
     from crawlers.runner import crawl
 
@@ -74,8 +75,9 @@ def run_crawl(ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSetting
     chosen = select_sources(registry, ids)
     with graph_session(neo4j) as (driver, _uri):
         prepare_graph(driver, registry, neo4j.database)
-        sink = GraphSink(driver, Extractor.get(), neo4j.database,
-                         on_batch=batch_hooks(driver, neo4j.database))
+        sink = GraphSink(
+            driver, Extractor.get(), neo4j.database, on_batch=batch_hooks(driver, neo4j.database)
+        )
         if not show_progress:
             return crawl(chosen, sink)
         with CrawlDisplay(chosen) as display:
@@ -83,8 +85,9 @@ def run_crawl(ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSetting
 
 
 def _article_from_doc(doc: DocInput, source_id: str) -> Article:
-    from crawlers.dedupe import simhash64
     import hashlib
+
+    from crawlers.dedupe import simhash64
 
     url = doc.url or f"urn:tokenwatch:{source_id}:{doc.id}"
     canonical = canonicalize(url) if doc.url else url
@@ -120,16 +123,19 @@ def parse_doc_lines(inp: TextIO, err: TextIO) -> tuple[list[DocInput], int]:
     return docs, bad
 
 
-def ingest_jsonl(inp: TextIO, source_id: str, neo4j: Neo4jSettings,
-                 err: TextIO) -> tuple[WriteResult, int]:
+def ingest_jsonl(
+    inp: TextIO, source_id: str, neo4j: Neo4jSettings, err: TextIO
+) -> tuple[WriteResult, int]:
     docs, bad = parse_doc_lines(inp, err)
     total = WriteResult()
     with graph_session(neo4j) as (driver, _uri):
         prepare_graph(driver, [], neo4j.database)
-        writer.write_sources(driver, [writer.SourceRow(source_id, source_id, "industry", "zh", "")],
-                             neo4j.database)
-        sink = GraphSink(driver, Extractor.get(), neo4j.database,
-                         on_batch=batch_hooks(driver, neo4j.database))
+        writer.write_sources(
+            driver, [writer.SourceRow(source_id, source_id, "industry", "zh", "")], neo4j.database
+        )
+        sink = GraphSink(
+            driver, Extractor.get(), neo4j.database, on_batch=batch_hooks(driver, neo4j.database)
+        )
         articles: list[Article] = []
         for doc in docs:
             try:

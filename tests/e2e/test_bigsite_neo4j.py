@@ -24,7 +24,11 @@ def crawl(registry: Path, settings: Neo4jSettings) -> subprocess.CompletedProces
     env = {**os.environ, "NEO4J_URI": str(settings.uri), "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "tokenwatch", "crawl", "--quiet", "--sources", str(registry)],
-        env=env, capture_output=True, text=True, timeout=600, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -44,7 +48,10 @@ def test_big_site_into_neo4j(
         assert first.returncode == 0, first.stderr[-3000:]
 
         assert scalar(empty_graph, "MATCH (a:Article) RETURN count(a)") == 240
-        assert scalar(empty_graph, "MATCH (s:Source)<-[:FROM]-(:Article) RETURN count(DISTINCT s)") == 5
+        assert (
+            scalar(empty_graph, "MATCH (s:Source)<-[:FROM]-(:Article) RETURN count(DISTINCT s)")
+            == 5
+        )
         runs = empty_graph.execute_query(
             "MATCH (c:CrawlRun) RETURN c.source_id AS s, c.status AS status, "
             "c.new_articles AS new, c.duplicates AS dups, c.pages_fetched AS pages"

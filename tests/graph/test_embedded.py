@@ -56,9 +56,11 @@ def test_port_in_use_is_a_clear_error(tmp_path: Path, neo4j_settings: Neo4jSetti
     if Neo4jSettings().uri:
         pytest.skip("NEO4J_URI is set: no embedded session database to collide with")
     busy = _settings(tmp_path / "busy")
-    with pytest.raises(EmbeddedNeo4jError, match="already in use"):
-        with embedded.embedded_neo4j(busy, port=neo4j_settings.port):
-            pass
+    with (
+        pytest.raises(EmbeddedNeo4jError, match="already in use"),
+        embedded.embedded_neo4j(busy, port=neo4j_settings.port),
+    ):
+        pass
 
 
 def test_schema_is_idempotent(driver, neo4j_settings: Neo4jSettings) -> None:  # type: ignore[no-untyped-def]

@@ -12,9 +12,19 @@ T0 = datetime(2025, 7, 1, 8, tzinfo=UTC)
 
 
 def art(aid: str, simhash: int, published: datetime | None) -> Article:
-    return Article(id=aid, url=f"http://x/{aid}", canonical_url=f"http://x/{aid}", source_id="s",
-                   title=aid, text="t", lang="zh", published_at=published, fetched_at=T0,
-                   content_hash=aid, simhash=simhash)
+    return Article(
+        id=aid,
+        url=f"http://x/{aid}",
+        canonical_url=f"http://x/{aid}",
+        source_id="s",
+        title=aid,
+        text="t",
+        lang="zh",
+        published_at=published,
+        fetched_at=T0,
+        content_hash=aid,
+        simhash=simhash,
+    )
 
 
 def test_copy_in_the_same_batch_links_to_the_earlier_one() -> None:
@@ -33,8 +43,14 @@ def test_stored_original_gets_the_incoming_copy() -> None:
 
 def test_stored_later_copy_is_relinked_to_an_incoming_original() -> None:
     original = art("original", 0b1010, T0)
-    stored = [{"id": "original", "other_id": "reprint", "simhash": 0b1011,
-               "published_at": T0 + timedelta(hours=1)}]
+    stored = [
+        {
+            "id": "original",
+            "other_id": "reprint",
+            "simhash": 0b1011,
+            "published_at": T0 + timedelta(hours=1),
+        }
+    ]
     dups = find_duplicates([original], stored)
     assert [(d.id, d.first_id) for d in dups] == [("reprint", "original")]
 

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (page templates and fixture data read better unwrapped)
+
 """Page shapes of the real sites, for the golden files (see make_golden.py). Each source gets
 one article (facts in Spec) rendered with its site's layout and one listing in its real
 listing format (RSS, list page, JSON, sitemap)."""

@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Chinese dev-set passages, written for Tokenwatch (news style; facts are illustrative)."""
 
 # fmt: off

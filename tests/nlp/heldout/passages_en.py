@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Held-out English passages (see passages_zh.py for how they were used)."""
 
 # fmt: off
