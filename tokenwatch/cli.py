@@ -79,14 +79,23 @@ def crawl(
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress display")] = False,
 ) -> None:
     """Crawl now and ingest: fetch, extract, link into Neo4j; ends with a per-source summary."""
+    from crawlers.errors import CrawlError
+    from graph.errors import GraphError
     from tokenwatch.settings import get_settings
     from tokenwatch.workflow import run_crawl
 
     settings = get_settings()
     _logging("WARNING" if not quiet else settings.log_level)
-    runs = run_crawl(
-        source_ids or [], sources or settings.sources_file, Neo4jSettings(), show_progress=not quiet
-    )
+    try:
+        runs = run_crawl(
+            source_ids or [],
+            sources or settings.sources_file,
+            Neo4jSettings(),
+            show_progress=not quiet,
+        )
+    except (CrawlError, GraphError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     from crawlers.display import summary_table
 
     Console().print(summary_table(runs))

@@ -113,14 +113,16 @@ class AlreadyRunning(TokenwatchError):
 
 _meta = MetaData()
 LEASE_T = Table(
-    "tokenwatch_scheduler_lease", _meta,
+    "tokenwatch_scheduler_lease",
+    _meta,
     Column("name", String(64), primary_key=True),
     Column("holder", String(128), nullable=False),
     Column("expires_at", Float, nullable=False),  # epoch seconds
     Column("heartbeat_at", Float, nullable=False),
 )
 RUNS_T = Table(
-    "crawl_schedule_runs", _meta,
+    "crawl_schedule_runs",
+    _meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("source_id", String(100), nullable=False, index=True),
     Column("trigger", String(16), nullable=False),  # schedule | catchup | manual
@@ -146,8 +148,14 @@ class Lease:
     """A named lease row: held by one holder until `expires_at`; renewed by heartbeats.
     Acquisition is one conditional UPDATE (or INSERT), atomic in any SQL database."""
 
-    def __init__(self, engine: Engine, holder: str, ttl_s: float, name: str = "crawl-scheduler",
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        holder: str,
+        ttl_s: float,
+        name: str = "crawl-scheduler",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.engine, self.holder, self.ttl_s = engine, holder, ttl_s
         self.name, self.clock = name, clock
 
@@ -173,13 +181,18 @@ class Lease:
 
     def release(self) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(LEASE_T).where(LEASE_T.c.name == self.name)
-                         .where(LEASE_T.c.holder == self.holder).values(expires_at=0.0))
+            conn.execute(
+                update(LEASE_T)
+                .where(LEASE_T.c.name == self.name)
+                .where(LEASE_T.c.holder == self.holder)
+                .values(expires_at=0.0)
+            )
 
     def holder_now(self) -> str | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(LEASE_T.c.holder, LEASE_T.c.expires_at)
-                               .where(LEASE_T.c.name == self.name)).first()
+            row = conn.execute(
+                select(LEASE_T.c.holder, LEASE_T.c.expires_at).where(LEASE_T.c.name == self.name)
+            ).first()
         return row.holder if row is not None and row.expires_at >= self.clock() else None
 
 
@@ -188,29 +201,57 @@ class RunLog:
         self.engine = engine
         self.keep = keep
 
-    def add(self, source_id: str, trigger: str, status: RunStatus,
-            scheduled_at: datetime | None = None, detail: str | None = None) -> int:
+    def add(
+        self,
+        source_id: str,
+        trigger: str,
+        status: RunStatus,
+        scheduled_at: datetime | None = None,
+        detail: str | None = None,
+    ) -> int:
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
-            res = conn.execute(insert(RUNS_T).values(
-                source_id=source_id, trigger=trigger, status=status, scheduled_at=scheduled_at,
-                started_at=now if status == "running" else None,
-                ended_at=None if status == "running" else now, detail=detail))
+            res = conn.execute(
+                insert(RUNS_T).values(
+                    source_id=source_id,
+                    trigger=trigger,
+                    status=status,
+                    scheduled_at=scheduled_at,
+                    started_at=now if status == "running" else None,
+                    ended_at=None if status == "running" else now,
+                    detail=detail,
+                )
+            )
             run_id = int(res.inserted_primary_key[0])  # type: ignore[index]
             oldest_kept = conn.execute(
-                select(RUNS_T.c.id).where(RUNS_T.c.source_id == source_id)
-                .order_by(RUNS_T.c.id.desc()).offset(self.keep - 1).limit(1)).scalar()
+                select(RUNS_T.c.id)
+                .where(RUNS_T.c.source_id == source_id)
+                .order_by(RUNS_T.c.id.desc())
+                .offset(self.keep - 1)
+                .limit(1)
+            ).scalar()
             if oldest_kept is not None:
-                conn.execute(delete(RUNS_T).where(RUNS_T.c.source_id == source_id)
-                             .where(RUNS_T.c.id < oldest_kept))
+                conn.execute(
+                    delete(RUNS_T)
+                    .where(RUNS_T.c.source_id == source_id)
+                    .where(RUNS_T.c.id < oldest_kept)
+                )
         return run_id
 
-    def finish(self, run_id: int, status: RunStatus, exit_code: int | None,
-               detail: str | None) -> None:
+    def finish(
+        self, run_id: int, status: RunStatus, exit_code: int | None, detail: str | None
+    ) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(RUNS_T).where(RUNS_T.c.id == run_id).values(
-                status=status, exit_code=exit_code, detail=(detail or "")[:500] or None,
-                ended_at=datetime.now(UTC)))
+            conn.execute(
+                update(RUNS_T)
+                .where(RUNS_T.c.id == run_id)
+                .values(
+                    status=status,
+                    exit_code=exit_code,
+                    detail=(detail or "")[:500] or None,
+                    ended_at=datetime.now(UTC),
+                )
+            )
 
     def list(self, source_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         q = select(RUNS_T).order_by(RUNS_T.c.id.desc()).limit(limit)
@@ -248,15 +289,23 @@ class CrawlOutcome:
 STDERR_TAIL = 64 * 1024
 
 
-def run_subprocess(cmd: Sequence[str], timeout_s: float, env: dict[str, str],
-                   on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
-                   ) -> tuple[str, int | None, str | None]:
+def run_subprocess(
+    cmd: Sequence[str],
+    timeout_s: float,
+    env: dict[str, str],
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+) -> tuple[str, int | None, str | None]:
     """(status, exit code, detail). The child gets its own process group, killed on timeout;
     its stderr goes to a temporary file of which only the tail is read."""
     with tempfile.TemporaryFile() as errf:
         proc = subprocess.Popen(
-            list(cmd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=errf, start_new_session=True)
+            list(cmd),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errf,
+            start_new_session=True,
+        )
         if on_start is not None:
             on_start(proc)
         try:
@@ -267,16 +316,23 @@ def run_subprocess(cmd: Sequence[str], timeout_s: float, env: dict[str, str],
         if proc.returncode == 0:
             return "ok", 0, None
         errf.seek(max(0, errf.tell() - STDERR_TAIL))
-        return "failed", proc.returncode, _error_line(errf.read()) or (
-            f"exit code {proc.returncode}")
+        return (
+            "failed",
+            proc.returncode,
+            _error_line(errf.read()) or (f"exit code {proc.returncode}"),
+        )
 
 
 def _error_line(stderr: bytes | None) -> str | None:
     """The last stderr line that looks like an error (else the last line), for the history."""
-    lines = [ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines()
-             if ln.strip()]
-    marked = [ln for ln in lines if any(w in ln.lower() for w in ("error", "exception",
-                                                                  "traceback", "killed"))]
+    lines = [
+        ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines() if ln.strip()
+    ]
+    marked = [
+        ln
+        for ln in lines
+        if any(w in ln.lower() for w in ("error", "exception", "traceback", "killed"))
+    ]
     picked = marked or lines
     return picked[-1][:500] if picked else None
 
@@ -323,8 +379,13 @@ class CrawlRuntime:
             return "skipped"
         with self.lock:
             if source_id in self.running:
-                self.runlog.add(source_id, trigger, "skipped", scheduled_at,
-                                "the previous crawl of this source is still running")
+                self.runlog.add(
+                    source_id,
+                    trigger,
+                    "skipped",
+                    scheduled_at,
+                    "the previous crawl of this source is still running",
+                )
                 log.warning("crawl of %s skipped: still running", source_id)
                 return "skipped"
             self.running.add(source_id)
@@ -337,13 +398,15 @@ class CrawlRuntime:
     def _run(self, source_id: str, trigger: str, scheduled_at: datetime | None) -> RunStatus:
         run_id = self.runlog.add(source_id, trigger, "running", scheduled_at)
         started = datetime.now(UTC)
+
         def register(proc: subprocess.Popen[bytes]) -> None:
             with self.lock:
                 self.procs[source_id] = proc
 
         try:
-            status, code, detail = run_subprocess(self.command(source_id), self.timeout_s,
-                                                  {**os.environ, **self.env}, register)
+            status, code, detail = run_subprocess(
+                self.command(source_id), self.timeout_s, {**os.environ, **self.env}, register
+            )
         except OSError as exc:
             status, code, detail = "failed", None, f"could not start: {exc}"
         finally:
@@ -433,9 +496,15 @@ class _Scheduler(BackgroundScheduler):
 class CrawlScheduler:
     """One leader per job store; see the module docstring."""
 
-    def __init__(self, store_url: str, specs: Sequence[JobSpec], runtime: CrawlRuntime,
-                 settings: SchedulerSettings, spike_interval_s: float | None = None,
-                 holder: str | None = None) -> None:
+    def __init__(
+        self,
+        store_url: str,
+        specs: Sequence[JobSpec],
+        runtime: CrawlRuntime,
+        settings: SchedulerSettings,
+        spike_interval_s: float | None = None,
+        holder: str | None = None,
+    ) -> None:
         self.store_url = store_url
         self.specs = list(specs)
         self.runtime = runtime
@@ -458,12 +527,12 @@ class CrawlScheduler:
 
     def start(self) -> CrawlScheduler:
         self._tick()
-        self._heartbeat = threading.Thread(target=self._beat, name="scheduler-lease",
-                                           daemon=True)
+        self._heartbeat = threading.Thread(target=self._beat, name="scheduler-lease", daemon=True)
         self._heartbeat.start()
         if not self._leader:
-            log.warning("scheduler in standby: the job store is leased by %s",
-                        self.lease.holder_now())
+            log.warning(
+                "scheduler in standby: the job store is leased by %s", self.lease.holder_now()
+            )
         return self
 
     def _beat(self) -> None:
@@ -489,8 +558,11 @@ class CrawlScheduler:
         sched = _Scheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.engine)},
             executors={"default": ThreadPoolExecutor(self.settings.max_parallel_crawls + 1)},
-            job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(max(1, self.settings.misfire_grace_s))},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(max(1, self.settings.misfire_grace_s)),
+            },
             timezone=UTC,
         )
         sched.add_listener(self._on_missed, EVENT_JOB_MISSED)
@@ -540,9 +612,14 @@ class CrawlScheduler:
             existing = sched.get_job(job_id)
             kwargs = self._kwargs(spec.source_id, "schedule", spec.signature())
             if existing is None:
-                sched.add_job(run_crawl_job, spec.trigger(), id=job_id,
-                              name=f"crawl {spec.source_id}", kwargs=kwargs,
-                              replace_existing=True)
+                sched.add_job(
+                    run_crawl_job,
+                    spec.trigger(),
+                    id=job_id,
+                    name=f"crawl {spec.source_id}",
+                    kwargs=kwargs,
+                    replace_existing=True,
+                )
             elif existing.kwargs.get("declared") != spec.signature():
                 sched.modify_job(job_id, kwargs=kwargs)
                 if existing.next_run_time is None:  # paused stays paused
@@ -552,33 +629,56 @@ class CrawlScheduler:
             else:  # keep trigger, pause state and next fire time: misfires stay visible
                 sched.modify_job(job_id, kwargs=kwargs)
         if self.spike_interval_s:
-            sched.add_job(run_spike_job, IntervalTrigger(seconds=self.spike_interval_s,
-                                                         timezone=UTC),
-                          id=SPIKE_JOB, name="alerts: spike rules",
-                          kwargs={"runtime": self.store_url}, replace_existing=True)
+            sched.add_job(
+                run_spike_job,
+                IntervalTrigger(seconds=self.spike_interval_s, timezone=UTC),
+                id=SPIKE_JOB,
+                name="alerts: spike rules",
+                kwargs={"runtime": self.store_url},
+                replace_existing=True,
+            )
 
     def _on_missed(self, event: JobEvent) -> None:
         if not event.job_id.startswith(CRAWL_PREFIX):
             return
-        source_id = event.job_id[len(CRAWL_PREFIX):]
+        source_id = event.job_id[len(CRAWL_PREFIX) :]
         scheduled = event.scheduled_run_time
-        self.runtime.runlog.add(source_id, "schedule", "missed", scheduled,
-                                f"fire time {scheduled.isoformat()} missed by more than the "
-                                f"grace time; one catch-up run scheduled")
+        self.runtime.runlog.add(
+            source_id,
+            "schedule",
+            "missed",
+            scheduled,
+            f"fire time {scheduled.isoformat()} missed by more than the "
+            f"grace time; one catch-up run scheduled",
+        )
         log.warning("crawl of %s missed its %s run: catching up once", source_id, scheduled)
         sched = self._sched
         if sched is not None:
-            sched.add_job(run_crawl_job, "date", run_date=datetime.now(UTC),
-                          id=CATCHUP_PREFIX + source_id, name=f"catch-up {source_id}",
-                          kwargs=self._kwargs(source_id, "catchup"), replace_existing=True,
-                          misfire_grace_time=None)
+            sched.add_job(
+                run_crawl_job,
+                "date",
+                run_date=datetime.now(UTC),
+                id=CATCHUP_PREFIX + source_id,
+                name=f"catch-up {source_id}",
+                kwargs=self._kwargs(source_id, "catchup"),
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
 
     def _on_max_instances(self, event: JobEvent) -> None:
         source_id = event.job_id.split(":", 1)[-1]
-        scheduled = (event.scheduled_run_times or [None])[-1] if hasattr(
-            event, "scheduled_run_times") else None
-        self.runtime.runlog.add(source_id, "schedule", "skipped", scheduled,
-                                "the previous crawl of this source is still running")
+        scheduled = (
+            (event.scheduled_run_times or [None])[-1]
+            if hasattr(event, "scheduled_run_times")
+            else None
+        )
+        self.runtime.runlog.add(
+            source_id,
+            "schedule",
+            "skipped",
+            scheduled,
+            "the previous crawl of this source is still running",
+        )
 
     def _require(self) -> BackgroundScheduler:
         if not self._leader and self._sched is None:
@@ -593,10 +693,15 @@ class CrawlScheduler:
         return job
 
     def describe(self, job: Job) -> dict[str, Any]:
-        source_id = job.id[len(CRAWL_PREFIX):]
-        return {"source_id": source_id, "job_id": job.id, "paused": job.next_run_time is None,
-                "next_run_at": job.next_run_time, "running": source_id in self.runtime.running,
-                **describe_trigger(job.trigger)}
+        source_id = job.id[len(CRAWL_PREFIX) :]
+        return {
+            "source_id": source_id,
+            "job_id": job.id,
+            "paused": job.next_run_time is None,
+            "next_run_at": job.next_run_time,
+            "running": source_id in self.runtime.running,
+            **describe_trigger(job.trigger),
+        }
 
     def schedules(self) -> list[dict[str, Any]]:
         jobs = [j for j in self._require().get_jobs() if j.id.startswith(CRAWL_PREFIX)]
@@ -605,11 +710,13 @@ class CrawlScheduler:
     def get(self, source_id: str) -> dict[str, Any]:
         return self.describe(self._job(source_id))
 
-    def reschedule(self, source_id: str, interval_minutes: float | None = None,
-                   cron: str | None = None) -> dict[str, Any]:
+    def reschedule(
+        self, source_id: str, interval_minutes: float | None = None, cron: str | None = None
+    ) -> dict[str, Any]:
         job = self._job(source_id)
-        spec = JobSpec(source_id, interval_s=interval_minutes * 60.0 if interval_minutes else None,
-                       cron=cron)
+        spec = JobSpec(
+            source_id, interval_s=interval_minutes * 60.0 if interval_minutes else None, cron=cron
+        )
         trigger = spec.trigger()  # raises ValueError on a bad cron expression
         sched = self._require()
         if job.next_run_time is None:
@@ -630,25 +737,38 @@ class CrawlScheduler:
         self._job(source_id)
         if source_id in self.runtime.running:
             raise AlreadyRunning(f"the crawl of {source_id!r} is running now")
-        self._require().add_job(run_crawl_job, "date", run_date=datetime.now(UTC),
-                                id=MANUAL_PREFIX + source_id, name=f"manual {source_id}",
-                                kwargs=self._kwargs(source_id, "manual"), replace_existing=True,
-                                misfire_grace_time=None)
+        self._require().add_job(
+            run_crawl_job,
+            "date",
+            run_date=datetime.now(UTC),
+            id=MANUAL_PREFIX + source_id,
+            name=f"manual {source_id}",
+            kwargs=self._kwargs(source_id, "manual"),
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
     def runs(self, source_id: str, limit: int = 50) -> list[dict[str, Any]]:
         return self.runtime.runlog.list(source_id, limit)
 
 
-def build_crawl_scheduler(sources: Sequence[SourceConfig], sources_file: Path | None,
-                          neo4j_uri: str, timeout_s: float, data_dir: Path,
-                          settings: SchedulerSettings | None = None,
-                          spike_interval_s: float | None = None) -> CrawlScheduler:
+def build_crawl_scheduler(
+    sources: Sequence[SourceConfig],
+    sources_file: Path | None,
+    neo4j_uri: str,
+    timeout_s: float,
+    data_dir: Path,
+    settings: SchedulerSettings | None = None,
+    spike_interval_s: float | None = None,
+) -> CrawlScheduler:
     """The service's scheduler: one job per enabled source, crawls against `neo4j_uri`."""
     settings = settings or get_scheduler_settings()
     url = store_url_for(settings, data_dir)
-    runtime = CrawlRuntime(runlog=RunLog(open_engine(url), settings.history_keep),
-                           timeout_s=timeout_s,
-                           command=lambda sid: crawl_command(sid, sources_file),
-                           env={"NEO4J_URI": neo4j_uri})
+    runtime = CrawlRuntime(
+        runlog=RunLog(open_engine(url), settings.history_keep),
+        timeout_s=timeout_s,
+        command=lambda sid: crawl_command(sid, sources_file),
+        env={"NEO4J_URI": neo4j_uri},
+    )
     specs = [spec_from_source(s) for s in sources if s.enabled]
     return CrawlScheduler(url, specs, runtime, settings, spike_interval_s)

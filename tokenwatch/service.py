@@ -27,8 +27,9 @@ from tokenwatch.workflow import graph_session, prepare_graph
 log = logging.getLogger(__name__)
 
 
-def after_crawl(driver: Driver, evaluator: AlertEvaluator,
-                database: str | None) -> Callable[[CrawlOutcome], None]:
+def after_crawl(
+    driver: Driver, evaluator: AlertEvaluator, database: str | None
+) -> Callable[[CrawlOutcome], None]:
     """Record crawls that died without recording themselves (time limit, crash by signal) as
     failed CrawlRuns, then evaluate source-health rules for the source."""
 
@@ -38,17 +39,30 @@ def after_crawl(driver: Driver, evaluator: AlertEvaluator,
         died = outcome.status == "timeout" or (outcome.exit_code or 0) < 0
         if died:
             kind = "timeout" if outcome.status == "timeout" else "crashed"
-            writer.write_crawl_run(driver, CrawlRunStats(
-                id=f"sched-{uuid.uuid4().hex[:16]}", source_id=outcome.source_id,
-                started_at=outcome.started_at, ended_at=outcome.ended_at,
-                errors={kind: 1}, status="failed"), database)
+            writer.write_crawl_run(
+                driver,
+                CrawlRunStats(
+                    id=f"sched-{uuid.uuid4().hex[:16]}",
+                    source_id=outcome.source_id,
+                    started_at=outcome.started_at,
+                    ended_at=outcome.ended_at,
+                    errors={kind: 1},
+                    status="failed",
+                ),
+                database,
+            )
         evaluator.check_source_health([outcome.source_id])
 
     return hook
 
 
-def serve(settings: AppSettings, neo4j: Neo4jSettings, host: str | None = None,
-          port: int | None = None, scheduler: bool = True) -> None:
+def serve(
+    settings: AppSettings,
+    neo4j: Neo4jSettings,
+    host: str | None = None,
+    port: int | None = None,
+    scheduler: bool = True,
+) -> None:
     api = ApiSettings()
     alert_settings = get_alert_settings()
     sources = load_sources(settings.sources_file) if settings.sources_file else load_sources()
@@ -56,24 +70,32 @@ def serve(settings: AppSettings, neo4j: Neo4jSettings, host: str | None = None,
         prepare_graph(driver, sources, neo4j.database)
         outbox.apply_alert_schema(driver, neo4j.database)
         worker = DeliveryWorker(driver, alert_settings, neo4j.database).start()
-        evaluator = AlertEvaluator(driver, alert_settings, neo4j.database,
-                                   listeners=[worker.wake])
+        evaluator = AlertEvaluator(driver, alert_settings, neo4j.database, listeners=[worker.wake])
         sched = None
         if scheduler and settings.scheduler_enabled:
-            sched = build_crawl_scheduler(sources, settings.sources_file, uri,
-                                          settings.crawl_timeout_s, settings.data_dir,
-                                          spike_interval_s=alert_settings.spike_interval_s)
+            sched = build_crawl_scheduler(
+                sources,
+                settings.sources_file,
+                uri,
+                settings.crawl_timeout_s,
+                settings.data_dir,
+                spike_interval_s=alert_settings.spike_interval_s,
+            )
             sched.runtime.on_finished.append(after_crawl(driver, evaluator, neo4j.database))
             sched.runtime.spike_check = evaluator.run_spikes
             sched.start()
-            log.info("scheduler %s (store %s)", "leading" if sched.is_leader else "in standby",
-                     sched.store_url)
+            log.info(
+                "scheduler %s (store %s)",
+                "leading" if sched.is_leader else "in standby",
+                sched.store_url,
+            )
         app = create_app(neo4j, uri=uri, api_settings=api)
         app.state.crawl_scheduler = sched
         app.state.delivery_worker = worker
         app.state.alert_settings = alert_settings
-        config = uvicorn.Config(app, host=host or api.host, port=port or api.port,
-                                log_level=settings.log_level.lower())
+        config = uvicorn.Config(
+            app, host=host or api.host, port=port or api.port, log_level=settings.log_level.lower()
+        )
         try:
             uvicorn.Server(config).run()  # returns on SIGINT/SIGTERM
         finally:

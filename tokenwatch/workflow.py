@@ -13,7 +13,7 @@ import orjson
 from neo4j import Driver
 
 from alerts.evaluate import batch_hooks
-from crawlers.registry import SourceConfig, load_sources
+from crawlers.registry import SourceConfig, load_sources, select
 from crawlers.types import Article, CrawlRunStats, WriteResult
 from crawlers.urls import article_id, canonicalize
 from graph import db, writer
@@ -21,7 +21,6 @@ from graph.embedded import neo4j_server
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp import DocInput, Extractor
-from tokenwatch.errors import TokenwatchError
 from tokenwatch.ingest import GraphSink
 
 log = logging.getLogger(__name__)
@@ -55,16 +54,6 @@ def graph_session(neo4j: Neo4jSettings) -> Iterator[tuple[Driver, str]]:
             driver.close()
 
 
-def select_sources(all_sources: Sequence[SourceConfig], ids: Sequence[str]) -> list[SourceConfig]:
-    if not ids:
-        return [s for s in all_sources if s.enabled]
-    by_id = {s.id: s for s in all_sources}
-    unknown = [i for i in ids if i not in by_id]
-    if unknown:
-        raise TokenwatchError(f"unknown source id(s): {', '.join(unknown)}")
-    return [by_id[i] for i in ids]
-
-
 def run_crawl(
     ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSettings, show_progress: bool = True
 ) -> list[CrawlRunStats]:
@@ -72,7 +61,7 @@ def run_crawl(
     from crawlers.runner import crawl
 
     registry = load_sources(sources_file) if sources_file else load_sources()
-    chosen = select_sources(registry, ids)
+    chosen = select(registry, list(ids))
     with graph_session(neo4j) as (driver, _uri):
         prepare_graph(driver, registry, neo4j.database)
         sink = GraphSink(
