@@ -221,11 +221,14 @@ MERGE_POLICIES: Final = """
 UNWIND $rows AS r
 MATCH (a:Article {id: r.article_id})
 MERGE (p:Policy {id: r.id})
-ON CREATE SET p.name = r.title, p.title = r.title, p.kb = false, p.aliases = [],
-              p.search_terms = r.title + coalesce(' ' + r.doc_number, '')
-SET p.title = coalesce(p.title, r.title), p.doc_number = coalesce(p.doc_number, r.doc_number),
+ON CREATE SET p.kb = false, p.aliases = []
+SET p.name = coalesce(p.name, r.title), p.title = coalesce(p.title, r.title),
+    p.doc_number = coalesce(p.doc_number, r.doc_number),
+    p.issuer = coalesce(p.issuer, r.issuer),
     p.issued_at = coalesce(p.issued_at, r.issued_at),
     p.effective_at = coalesce(p.effective_at, r.effective_at)
+SET p.search_terms = CASE WHEN p.kb THEN p.search_terms
+                     ELSE trim(p.title + ' ' + coalesce(p.doc_number, '')) END
 MERGE (a)-[m:MENTIONS]->(p)
 ON CREATE SET m.count = 1, m.offsets = [r.start, r.end], m.surfaces = [r.title],
               m.sentences = [r.sentence], m.published_at = a.published_at
@@ -237,6 +240,30 @@ CALL (p, r) {
   ON CREATE SET i.article_id = r.article_id, i.start = r.start, i.end = r.end,
                 i.sentence = r.sentence
 }
+"""
+
+# an edited article's old facts go before its new ones are written (ids depend on offsets)
+CLEAR_ARTICLE_FACTS: Final = """
+UNWIND $ids AS id
+MATCH (a:Article {id: id})
+CALL (a) {
+  MATCH (a)-[:REPORTS]->(o:Observation)
+  DETACH DELETE o
+}
+CALL (a) {
+  MATCH (a)-[:SIGNALS]->(s:RiskSignal)
+  DETACH DELETE s
+}
+CALL (a) {
+  MATCH (a)-[m:MENTIONS]->()
+  DELETE m
+}
+"""
+
+MERGE_SOURCES_IF_ABSENT: Final = """
+UNWIND $rows AS r
+MERGE (s:Source {id: r.id})
+ON CREATE SET s.name = r.name, s.kind = r.kind, s.lang = r.lang, s.url = r.url
 """
 
 MERGE_DUPLICATES: Final = """
@@ -1075,19 +1102,25 @@ MATCH (s:Source {id: sid})
 RETURN s.id AS id, s.kind AS kind
 """
 
+# the previous observation of each new one (r.as_of: its date, as_of else the publication
+# day): the latest dated before it, or dated the same day and published before it; a dateless
+# new one gets the latest dated one. Observations with no date at all are never a previous one.
 PREVIOUS_OBSERVATIONS: Final = """
 UNWIND $rows AS r
 CALL (r) {
   MATCH (o:Observation)
-  WHERE o.kind = r.kind AND NOT o.id IN $exclude
+  WHERE o.kind = r.kind AND o.id <> r.id
     AND ((r.subject_id IS NOT NULL AND o.subject_id = r.subject_id)
          OR (r.subject_id IS NULL AND o.subject_id IS NULL
              AND coalesce(o.subject_text, '') = coalesce(r.subject_text, '')))
     AND (r.period IS NULL OR o.period = r.period)
     AND (r.side IS NULL OR o.side IS NULL OR o.side = r.side)
     AND (r.currency IS NULL OR o.currency IS NULL OR o.currency = r.currency)
+  WITH o, coalesce(o.as_of, date(o.published_at)) AS d
+  WHERE d IS NOT NULL AND (r.as_of IS NULL OR d < r.as_of
+                           OR (d = r.as_of AND o.published_at < r.published_at))
   RETURN o.value AS previous
-  ORDER BY o.as_of DESC, o.published_at DESC
+  ORDER BY d DESC, o.published_at DESC, o.id DESC
   LIMIT 1
 }
 RETURN r.id AS id, previous

@@ -264,6 +264,8 @@ def _write_batch(tx: ManagedTransaction, batch: Batch) -> None:
         moved = {r["id"]: r["into"] for r in tx.run(cypher.MERGED_REDIRECTS, ids=ids)}
         batch.redirect(moved)
     if batch.articles:
+        article_ids = sorted(r["id"] for r in batch.articles)
+        tx.run(cypher.CLEAR_ARTICLE_FACTS, ids=article_ids).consume()
         tx.run(cypher.MERGE_ARTICLES, rows=_by_id(batch.articles)).consume()
     for kind, rows in sorted(batch.entities.items()):
         if rows:
@@ -290,6 +292,13 @@ def write_sources(driver: Driver, sources: Sequence[SourceRow],
                   database: str | None = None) -> None:
     rows = [s.__dict__ for s in sources]
     driver.execute_query(cypher.MERGE_SOURCES, rows=rows, database_=database)
+
+
+def ensure_sources(driver: Driver, sources: Sequence[SourceRow],
+                   database: str | None = None) -> None:
+    """Create sources that do not exist yet; an existing source is left as it is."""
+    rows = [s.__dict__ for s in sources]
+    driver.execute_query(cypher.MERGE_SOURCES_IF_ABSENT, rows=rows, database_=database)
 
 
 def write_crawl_run(driver: Driver, run: CrawlRunStats, database: str | None = None) -> None:

@@ -14,7 +14,8 @@ from crawlers.types import Article, CrawlRunStats, PageState, WriteResult
 from graph import reader, writer
 from graph.writer import Duplicate
 from nlp import DocInput, Extractor
-from nlp.types import Extraction
+from nlp.kb import KnowledgeBase, load_kb
+from nlp.types import Extraction, PolicyInfo
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,32 @@ def find_duplicates(
     return dups
 
 
+def with_page_policy(article: Article, extraction: Extraction, kb: KnowledgeBase) -> Extraction:
+    """Pure: a policy page's own fields (document number, issuer, dates) become a policy of
+    the extraction, linked to the KB policy with the same document number and to the issuing
+    agency, unless the text already yielded that policy."""
+    page = article.policy
+    if page is None or not (page.doc_number or article.title):
+        return extraction
+    if page.doc_number and any(p.doc_number == page.doc_number for p in extraction.policies):
+        return extraction
+    known = next(
+        (e.id for e in kb.of_kind("policy") if page.doc_number and e.doc_number == page.doc_number),
+        None,
+    )
+    policy = PolicyInfo(
+        id=known,
+        title=article.title or str(page.doc_number),
+        doc_number=page.doc_number,
+        issuer=kb.resolve(page.issuer, "agency") if page.issuer else None,
+        issued_at=page.issued_at.isoformat() if page.issued_at else None,
+        effective_at=page.effective_at.isoformat() if page.effective_at else None,
+        start=0,
+        end=len(article.title),  # offsets index into title + "\n\n" + text
+    )
+    return extraction.model_copy(update={"policies": (*extraction.policies, policy)})
+
+
 @dataclass
 class GraphSink:
     """Extracts changed articles in one batched `pipe`, writes them in one transaction."""
@@ -113,7 +140,13 @@ class GraphSink:
         result = WriteResult(unchanged=len(unique) - len(changed))
         if not changed:
             return result
-        extractions = list(self.extractor.pipe(doc_input(a) for a in changed))
+        kb = load_kb()
+        extractions = [
+            with_page_policy(a, e, kb)
+            for a, e in zip(
+                changed, self.extractor.pipe(doc_input(a) for a in changed), strict=True
+            )
+        ]
         cand_rows = [
             {
                 "id": a.id,

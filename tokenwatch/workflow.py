@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -11,17 +12,21 @@ from typing import TextIO
 
 import orjson
 from neo4j import Driver
+from pydantic import ValidationError
 
 from alerts.evaluate import batch_hooks
+from crawlers.dates import parse_datetime
+from crawlers.dedupe import simhash64
 from crawlers.registry import SourceConfig, load_sources, select
 from crawlers.types import Article, CrawlRunStats, WriteResult
-from crawlers.urls import article_id, canonicalize
+from crawlers.urls import canonicalize
 from graph import db, writer
 from graph.embedded import neo4j_server
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp import DocInput, Extractor
 from tokenwatch.ingest import GraphSink
+from tokenwatch.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -74,41 +79,45 @@ def run_crawl(
 
 
 def _article_from_doc(doc: DocInput, source_id: str) -> Article:
-    import hashlib
-
-    from crawlers.dedupe import simhash64
-
+    """An ingested document as an Article: the caller's id is kept as the article id."""
     url = doc.url or f"urn:tokenwatch:{source_id}:{doc.id}"
-    canonical = canonicalize(url) if doc.url else url
-    published = datetime.fromisoformat(doc.published_at) if doc.published_at else None
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
+    lang = doc.lang or ("zh" if any("\u4e00" <= c <= "\u9fff" for c in doc.text[:500]) else "en")
     return Article(
-        id=article_id(canonical) if doc.url else doc.id,
+        id=doc.id,
         url=url,
-        canonical_url=canonical,
+        canonical_url=canonicalize(url) if doc.url else url,
         source_id=source_id,
         title=doc.title or "",
         text=doc.text,
-        lang=doc.lang or ("zh" if any("\u4e00" <= c <= "\u9fff" for c in doc.text[:500]) else "en"),
-        published_at=published,
+        lang=lang,
+        # lenient: "2025-07-01", "2025/07/01 08:00", "2025年7月1日", RFC 2822 …; None if unreadable
+        published_at=parse_datetime(doc.published_at, lang) if doc.published_at else None,
         fetched_at=datetime.now(UTC),
         content_hash=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         simhash=simhash64(doc.text),
     )
 
 
-def parse_doc_lines(inp: TextIO, err: TextIO) -> tuple[list[DocInput], int]:
-    docs: list[DocInput] = []
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "document"
+        return f"{where}: {first['msg']}"
+    return str(exc).splitlines()[0]
+
+
+def parse_doc_lines(inp: TextIO, err: TextIO) -> tuple[list[tuple[int, DocInput]], int]:
+    """(line number, document) for every good line; a bad line is reported and skipped."""
+    docs: list[tuple[int, DocInput]] = []
     bad = 0
     for lineno, line in enumerate(inp, start=1):
         if not line.strip():
             continue
         try:
-            docs.append(DocInput.model_validate(orjson.loads(line)))
+            docs.append((lineno, DocInput.model_validate(orjson.loads(line))))
         except (orjson.JSONDecodeError, ValueError) as exc:
             bad += 1
-            err.write(f"line {lineno}: skipped: {str(exc).splitlines()[0]}\n")
+            err.write(f"line {lineno}: skipped: {_first_error(exc)}\n")
     return docs, bad
 
 
@@ -117,23 +126,24 @@ def ingest_jsonl(
 ) -> tuple[WriteResult, int]:
     docs, bad = parse_doc_lines(inp, err)
     total = WriteResult()
+    size = get_settings().ingest_batch_size
     with graph_session(neo4j) as (driver, _uri):
         prepare_graph(driver, [], neo4j.database)
-        writer.write_sources(
+        writer.ensure_sources(
             driver, [writer.SourceRow(source_id, source_id, "industry", "zh", "")], neo4j.database
         )
         sink = GraphSink(
             driver, Extractor.get(), neo4j.database, on_batch=batch_hooks(driver, neo4j.database)
         )
         articles: list[Article] = []
-        for doc in docs:
+        for lineno, doc in docs:
             try:
                 articles.append(_article_from_doc(doc, source_id))
             except ValueError as exc:
                 bad += 1
-                err.write(f"document {doc.id}: skipped: {exc}\n")
-        for i in range(0, len(articles), 32):
-            res = sink.write(articles[i : i + 32])
+                err.write(f"line {lineno}: skipped document {doc.id!r}: {_first_error(exc)}\n")
+        for i in range(0, len(articles), size):
+            res = sink.write(articles[i : i + size])
             total.new += res.new
             total.unchanged += res.unchanged
             total.duplicates += res.duplicates

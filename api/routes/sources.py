@@ -11,9 +11,11 @@ from api.convert import plain
 from api.deps import ReadsDep
 from api.errors import NotFound, problems
 from api.schemas import CrawlRunOut, Page, SourceDetail, SourceHealth, SourceSummary
+from crawlers.health import UNHEALTHY_AFTER
 from graph import reader
 
 router = APIRouter(tags=["sources"])
+
 WINDOW = 10
 
 
@@ -25,9 +27,10 @@ def health(runs: list[dict[str, Any]]) -> SourceHealth:
     failed = sum(1 for r in runs if r.get("status") == "failed")
     last = runs[0]
     status: Literal["ok", "degraded", "failing"]
-    if last.get("status") == "failed":
+    streak = next((i for i, r in enumerate(runs) if r.get("status") != "failed"), len(runs))
+    if streak >= UNHEALTHY_AFTER:  # N failed runs in a row: unhealthy
         status = "failing"
-    elif last.get("status") == "partial" or failed:
+    elif last.get("status") in ("partial", "failed") or failed:
         status = "degraded"
     else:
         status = "ok"

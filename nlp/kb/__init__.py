@@ -59,6 +59,7 @@ class KnowledgeBase:
 
     def __init__(self, entries: list[tuple[KbEntry, Path]]) -> None:
         self.entries: dict[str, KbEntry] = {}
+        self._by_name: dict[str, set[str]] | None = None
         for entry, path in entries:
             if entry.id in self.entries:
                 raise KbError(f"{path.name}: duplicate entry id {entry.id!r}")
@@ -100,6 +101,22 @@ class KnowledgeBase:
 
     def of_kind(self, kind: Kind) -> list[KbEntry]:
         return [e for e in self.entries.values() if e.kind == kind]
+
+    def resolve(self, name: str | None, kind: Kind | None = None) -> str | None:
+        """The id of the entry whose name or alias is exactly `name` (case-insensitive for
+        Latin script), optionally of one kind; None when unknown or ambiguous."""
+        if not name:
+            return None
+        if self._by_name is None:
+            index: dict[str, set[str]] = {}
+            for entry in self.entries.values():
+                for surface in (*entry.names(), entry.id):
+                    index.setdefault(surface.strip().lower(), set()).add(entry.id)
+            self._by_name = index
+        ids = self._by_name.get(name.strip().lower(), set())
+        if kind is not None:
+            ids = {i for i in ids if self.entries[i].kind == kind}
+        return next(iter(ids)) if len(ids) == 1 else None
 
     def family(self, entry_id: str) -> set[str]:
         """The entry, its ancestors (parent/vendor chain) and everything that points to it."""
