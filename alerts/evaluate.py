@@ -8,7 +8,7 @@ written, so an evaluation failure is logged and never loses ingested data.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,6 +37,7 @@ from alerts.types import AlertDraft, Evidence
 from crawlers.types import Article
 from graph import outbox, writer
 from graph.outbox import Driver, Recorded
+from nlp.kb import load_kb
 from nlp.types import Extraction
 
 log = logging.getLogger(__name__)
@@ -65,48 +66,96 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left + 1 : right].strip()[:500]
 
 
-def article_fact(article: Article, extraction: Extraction, source_kind: str | None) -> ArticleFact:
+def page_issuers(article: Article) -> list[str]:
+    """A crawled policy page's issuer: its agency id when the KB knows the printed name
+    (国务院办公厅 → state-council-office), and the printed name itself."""
+    name = article.policy.issuer if article.policy is not None else None
+    if not name:
+        return []
+    agency = load_kb().resolve(name, "agency")
+    return [agency, name] if agency and agency != name else [name]
+
+
+def entity_refs(article: Article, extraction: Extraction) -> set[str]:
+    """Every entity id the facts of one article carry (what curated merges may redirect)."""
+    ids = {e.id for e in extraction.entities if e.id}
+    ids |= {m.subject for m in extraction.metrics if m.subject}
+    ids |= {x for r in extraction.risks for x in r.entities}
+    ids |= {x for p in extraction.policies for x in (p.id, p.issuer) if x}
+    return ids | set(page_issuers(article))
+
+
+def article_fact(article: Article, extraction: Extraction, source_kind: str | None,
+                 moved: Mapping[str, str] | None = None) -> ArticleFact:
+    """`moved`: curated merges (merged-away id -> survivor id), applied as the writer does."""
+    redirect = moved or {}
     joined = writer.joined_text(article)
     sentences: dict[str, str] = {}
     for ent in extraction.entities:
-        if ent.id and ent.id not in sentences:
-            sentences[ent.id] = _sentence(joined, ent.start, ent.end)
-    policy_ids = [p.id or p.doc_number or p.title for p in extraction.policies]
-    issuers = [p.issuer for p in extraction.policies if p.issuer]
+        eid = redirect.get(ent.id, ent.id) if ent.id else None
+        if eid and eid not in sentences:
+            sentences[eid] = _sentence(joined, ent.start, ent.end)
+    policy_ids = [redirect.get(p.id, p.id) if p.id else p.doc_number or p.title
+                  for p in extraction.policies]
+    issuers = [redirect.get(p.issuer, p.issuer) for p in extraction.policies if p.issuer]
     titles = [p.title for p in extraction.policies]
     if article.policy is not None:
         policy_ids.append(article.policy.doc_number or article.id)
-        if article.policy.issuer:
-            issuers.append(article.policy.issuer)
+        issuers += [redirect.get(i, i) for i in page_issuers(article)]
         titles.append(article.title)
     return ArticleFact(
         id=article.id, url=article.url, title=article.title, source_id=article.source_id,
         source_kind=source_kind, published_at=article.published_at, text=article.text,
-        entity_ids=frozenset(e.id for e in extraction.entities if e.id),
-        entity_sentences=sentences, policy_ids=tuple(dict.fromkeys(policy_ids)),
-        issuers=tuple(dict.fromkeys(issuers)), policy_titles=tuple(titles),
+        entity_ids=frozenset(sentences), entity_sentences=sentences,
+        policy_ids=tuple(dict.fromkeys(policy_ids)), issuers=tuple(dict.fromkeys(issuers)),
+        policy_titles=tuple(titles),
     )
 
 
 def batch_facts(items: Sequence[tuple[Article, Extraction]], kinds: dict[str, str],
-                previous: dict[str, float]) -> BatchFacts:
-    """Pure: the facts of one batch, observation/risk ids exactly as the writer stores them."""
+                previous: dict[str, float],
+                moved: Mapping[str, str] | None = None) -> BatchFacts:
+    """Pure: the facts of one batch, observation/risk ids exactly as the writer stores them,
+    entity ids redirected through the curated merges in `moved` (old id -> survivor id)."""
+    redirect = moved or {}
     articles: dict[str, ArticleFact] = {}
     observations: list[ObservationFact] = []
     risks: list[RiskFact] = []
     for article, extraction in items:
-        articles[article.id] = article_fact(article, extraction, kinds.get(article.source_id))
+        articles[article.id] = article_fact(article, extraction, kinds.get(article.source_id),
+                                            redirect)
         for o in writer.observation_rows(article.id, extraction):
+            subject = o["subject_id"]
             observations.append(ObservationFact(
                 id=o["id"], article_id=article.id, kind=o["kind"], value=float(o["value"]),
-                quote=o["quote"], subject_id=o["subject_id"], subject_text=o["subject_text"],
-                period=o["period"], currency=o["currency"], side=o["side"],
-                previous_value=previous.get(o["id"])))
+                quote=o["quote"], subject_id=redirect.get(subject, subject) if subject else None,
+                subject_text=o["subject_text"], period=o["period"], currency=o["currency"],
+                side=o["side"], previous_value=previous.get(o["id"])))
         for r in writer.risk_rows(article.id, extraction):
+            concerned = tuple(dict.fromkeys(redirect.get(e, e) for e in r["entities"]))
             risks.append(RiskFact(id=r["id"], article_id=article.id, category=r["category"],
                                   score=float(r["score"]), quote=r["quote"],
-                                  entity_ids=tuple(r["entities"])))
+                                  entity_ids=concerned))
     return BatchFacts(articles=articles, observations=tuple(observations), risks=tuple(risks))
+
+
+def previous_rows(items: Sequence[tuple[Article, Extraction]],
+                  moved: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The rows `outbox.previous_observations` looks up: each new volume/price observation as
+    stored (subject redirected), dated by its as_of, else its article's publication day;
+    same-day observations are ordered by publication time."""
+    keys = ("id", "kind", "subject_text", "period", "side", "currency")
+    rows = []
+    for article, extraction in items:
+        day = article.published_at.date() if article.published_at else None
+        for o in writer.observation_rows(article.id, extraction):
+            if o["kind"] not in ("token_volume", "token_price"):
+                continue
+            subject = o["subject_id"]
+            rows.append({**{k: o[k] for k in keys}, "as_of": o["as_of"] or day,
+                         "published_at": article.published_at,
+                         "subject_id": moved.get(subject, subject) if subject else None})
+    return rows
 
 
 def webhook_disabled_draft(webhook: dict[str, Any], reason: str) -> AlertDraft:
@@ -154,16 +203,14 @@ class AlertEvaluator:
         if not rules or not items:
             return []
         kinds = outbox.source_kinds(self.driver, [a.source_id for a, _ in items], self.database)
+        # the writer stored this batch under the survivors of curated merges: so do the facts
+        moved = outbox.merged_redirects(
+            self.driver, sorted({i for a, e in items for i in entity_refs(a, e)}), self.database)
         previous: dict[str, float] = {}
         if any(r.spec.type == "metric" for r in rules):
-            rows = [o for a, e in items for o in writer.observation_rows(a.id, e)
-                    if o["kind"] in ("token_volume", "token_price")]
-            keys = ("id", "kind", "subject_id", "subject_text", "period", "side", "currency")
             previous = outbox.previous_observations(
-                self.driver, [{k: o[k] for k in keys} for o in rows],
-                [o["id"] for a, e in items for o in writer.observation_rows(a.id, e)],
-                self.database)
-        return self.record(evaluate_batch(rules, batch_facts(items, kinds, previous),
+                self.driver, previous_rows(items, moved), self.database)
+        return self.record(evaluate_batch(rules, batch_facts(items, kinds, previous, moved),
                                           self.watches(rules)))
 
     def watches(self, rules: Sequence[Rule]) -> dict[str, frozenset[str]]:

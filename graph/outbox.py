@@ -308,15 +308,26 @@ def source_kinds(driver: Driver, source_ids: Sequence[str],
     return {r["id"]: r["kind"] for r in rows}
 
 
-def previous_observations(driver: Driver, rows: Sequence[Row], exclude: Sequence[str],
+def previous_observations(driver: Driver, rows: Sequence[Row],
                           database: str | None = None) -> dict[str, float]:
     """For each new observation row (id, kind, subject_id, subject_text, period, side,
-    currency): the value of the latest earlier observation of the same subject and kind."""
+    currency, as_of: its date, or its article's publication day; published_at): the value of
+    the latest observation of the same subject and kind dated before it (as_of, else the
+    publication day; same day: published before it). Observations without a date are never
+    a previous one."""
     if not rows:
         return {}
-    found = _rows(driver, cypher.PREVIOUS_OBSERVATIONS, database, rows=list(rows),
-                  exclude=list(exclude))
+    found = _rows(driver, cypher.PREVIOUS_OBSERVATIONS, database, rows=list(rows))
     return {r["id"]: float(r["previous"]) for r in found if r["previous"] is not None}
+
+
+def merged_redirects(driver: Driver, ids: Sequence[str],
+                     database: str | None = None) -> dict[str, str]:
+    """Curated merges among `ids`: merged-away id -> survivor id (what the writer applies)."""
+    if not ids:
+        return {}
+    found = _rows(driver, cypher.MERGED_REDIRECTS, database, ids=sorted(set(ids)))
+    return {r["id"]: r["into"] for r in found if r["into"]}
 
 
 def mention_counts(driver: Driver, entities: Sequence[str], now: datetime,

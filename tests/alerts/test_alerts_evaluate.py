@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from neo4j import Driver
 
 from alerts.evaluate import AlertEvaluator
 from alerts.settings import AlertSettings
-from crawlers.types import Article, CrawlRunStats
+from crawlers.types import Article, CrawlRunStats, PolicyFields
 from graph import outbox, writer
 from graph.settings import Neo4jSettings
 from nlp.types import Entity, Extraction, Metric, Risk
@@ -155,3 +155,84 @@ def test_watching_a_company_or_sector_covers_its_models(
                                                          metrics=(cut,)))])
     rules = {outbox.get_alert(graph, OWNER, r.alert_id)["rule_id"] for r in recs}
     assert rules == {by_company["id"], by_sector["id"]} and narrow["id"] not in rules
+
+
+def test_policy_rule_by_agency_id_matches_a_crawled_page_with_a_printed_issuer(
+        graph: Driver, evaluator: AlertEvaluator) -> None:
+    by_id = make_rule(graph, OWNER, {"type": "policy", "issuers": ["state-council-office"]})
+    make_rule(graph, OWNER, {"type": "policy", "issuers": ["ndrc"]})
+    page = art(1, text="各省、自治区、直辖市人民政府：现就推动人工智能产业发展提出如下意见。")
+    page = page.model_copy(update={"policy": PolicyFields(issuer="国务院办公厅",
+                                                          doc_number="国办发〔2025〕99号")})
+    [rec] = ingest(graph, evaluator, [(page, Extraction(id="art1", lang="zh"))])
+    alert = outbox.get_alert(graph, OWNER, rec.alert_id)
+    assert alert is not None and alert["rule_id"] == by_id["id"]
+    assert "state-council-office" in alert["entities"] and "国务院办公厅" in alert["title"]
+
+
+def report(n: int, value: float, as_of: str | None,
+           published: datetime | None = None) -> tuple[Article, Extraction]:
+    quote = f"截至{as_of or '目前'}，全国日均词元调用量为{value:g}。"
+    return art(n, text=quote, published=published), Extraction(id=f"art{n}", lang="zh", metrics=(
+        Metric(kind="token_volume", value=value, period="day", subject="cn",
+               subject_text="全国", as_of=as_of, start=0, end=5, quote=quote),))
+
+
+def test_crossing_compares_against_the_latest_observation_dated_before_the_new_one(
+        graph: Driver, evaluator: AlertEvaluator) -> None:
+    ingest(graph, evaluator, [report(1, 5e13, "2025-01-31")])
+    ingest(graph, evaluator, [report(2, 3e13, "2025-06-30")])
+    # a dateless observation (no as_of, no publication date) is never anyone's previous
+    dateless = report(9, 1e12, None)
+    writer.write_batch(graph, writer.build_batch(
+        [(dateless[0].model_copy(update={"published_at": None}), dateless[1])]))
+    make_rule(graph, OWNER, {"type": "metric", "condition": "crosses_above",
+                             "kind": "token_volume", "threshold": 4e13}, cooldown_s=0)
+    # April: its previous is January's 5e13 (already above), not June's later 3e13
+    assert ingest(graph, evaluator, [report(3, 4.5e13, "2025-04-30")]) == []
+    [crossed] = ingest(graph, evaluator, [report(4, 6e13, "2025-07-31")])  # after June's 3e13
+    assert crossed.created
+    # no as_of: dated by the publication day (1 March: after January's 5e13, so no crossing)
+    assert ingest(graph, evaluator, [report(5, 4.1e13, None, datetime(2025, 3, 1, tzinfo=UTC))
+                                     ]) == []
+    [again] = ingest(graph, evaluator, [report(6, 4.1e13, None,
+                                               datetime(2025, 7, 1, tzinfo=UTC))])  # after 3e13
+    assert again.created and again.alert_id != crossed.alert_id
+
+
+def test_facts_follow_curated_merges_like_the_writer(
+        graph: Driver, evaluator: AlertEvaluator, neo4j_settings: Neo4jSettings) -> None:
+    from graph.curation import merge_entities
+
+    kimi = Entity(type="company", text="月暗科技", start=4, end=8, id="new:company:月暗科技",
+                  name="月暗科技")
+    moon = Entity(type="company", text="月之暗面", start=4, end=8, id="moonshot", name="月之暗面",
+                  kb=True)
+    ingest(graph, evaluator, [
+        (art(1, text="今天有月暗科技的新闻。"), Extraction(id="art1", lang="zh", entities=(kimi,))),
+        (art(2, text="今天有月之暗面的新闻。"), Extraction(id="art2", lang="zh", entities=(moon,))),
+    ])
+    merged = merge_entities(graph, kimi.id or "", "moonshot", neo4j_settings.database)
+    assert merged.survivor["id"] == "moonshot"
+    risk_rule = make_rule(graph, OWNER, {"type": "risk", "entities": ["moonshot"]}, cooldown_s=0)
+    cut_rule = make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut",
+                                        "threshold": 30, "subjects": ["moonshot"]})
+    # the risk names no entity: the article's entities (the merged-away one) are concerned
+    risk = Risk(category="market_sentiment", text="月暗科技遭投资者抛售。", start=4, end=12,
+                score=0.8)
+    cut = Metric(kind="price_change", value=-0.5, subject=kimi.id, start=4, end=8,
+                 quote="月暗科技降价50%。")
+    recs = ingest(graph, evaluator, [(art(3, text="月暗科技遭投资者抛售。月暗科技降价50%。"),
+                                      Extraction(id="art3", lang="zh", entities=(kimi,),
+                                                 risks=(risk,), metrics=(cut,)))])
+    alerts = {a["rule_id"]: a for r in recs
+              if (a := outbox.get_alert(graph, OWNER, r.alert_id)) is not None}
+    assert set(alerts) == {risk_rule["id"], cut_rule["id"]}
+    assert alerts[risk_rule["id"]]["entities"] == ["moonshot"]
+    assert alerts[cut_rule["id"]]["entities"] == ["moonshot"]
+    # a risk naming the merged-away id explicitly lands on the survivor as well
+    named = risk.model_copy(update={"entities": (kimi.id,)})
+    [rec] = ingest(graph, evaluator, [(art(4, text="月暗科技遭投资者抛售。"),
+                                       Extraction(id="art4", lang="zh", risks=(named,)))])
+    alert = outbox.get_alert(graph, OWNER, rec.alert_id)
+    assert alert is not None and alert["entities"] == ["moonshot"]
