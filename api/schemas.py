@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Day = date  # a field named `date` must not shadow the type
 
@@ -447,7 +447,24 @@ class SourceDetail(SourceSummary):
 class CypherIn(BaseModel):
     query: str = Field(min_length=1, max_length=10_000,
                        examples=["MATCH (c:Company)-[:PART_OF]->(p) RETURN c.id, p.id LIMIT 5"])
-    params: dict[str, Any] = Field(default={}, examples=[{"id": "alibaba"}])
+    params: dict[str, Any] = Field(
+        default={}, examples=[{"id": "alibaba"}],
+        description="query parameters; integers must fit Neo4j's signed 64-bit range",
+    )
+
+    @field_validator("params")
+    @classmethod
+    def _int64(cls, value: dict[str, Any]) -> dict[str, Any]:
+        def walk(v: Any) -> None:
+            if isinstance(v, bool):
+                return
+            if isinstance(v, int) and not -(2**63) <= v < 2**63:
+                raise ValueError(f"integer {v} is outside the signed 64-bit range")
+            for item in v.values() if isinstance(v, dict) else v if isinstance(v, list) else ():
+                walk(item)
+
+        walk(value)
+        return value
 
 
 class CypherOut(BaseModel):

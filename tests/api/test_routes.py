@@ -191,6 +191,12 @@ def test_read_only_cypher(shared_sample_graph: Driver, api_client: TestClient, a
         resp = _cypher(api_client, admin_key, bad)
         assert resp.status_code == 400 and resp.json()["title"] == "Query rejected", bad
     assert _cypher(api_client, admin_key, "MATCH (n RETURN n").status_code == 400
+    huge = _cypher(api_client, admin_key, "RETURN $n AS n", n=2**63)  # beyond int64: not a 500
+    assert huge.status_code == 422 and huge.headers["content-type"] == "application/problem+json"
+    nested = _cypher(api_client, admin_key, "RETURN $m AS m", m={"xs": [1, -(2**63) - 1]})
+    assert nested.status_code == 422
+    assert _cypher(api_client, admin_key, "RETURN $n AS n", n=2**63 - 1).json()["rows"] == [
+        [2**63 - 1]]
     analyst = make_key("analyst", "desk")
     assert _cypher(api_client, analyst, "RETURN 1").status_code == 403
 
