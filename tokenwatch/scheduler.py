@@ -596,6 +596,20 @@ class CrawlScheduler:
 
     # --- jobs -------------------------------------------------------------------------
 
+    def _run_once(self, sched: Any, source_id: str, trigger: str) -> None:
+        """A one-off crawl now (catch-up or manual), replacing a pending one of the same kind."""
+        prefix = CATCHUP_PREFIX if trigger == "catchup" else MANUAL_PREFIX
+        sched.add_job(
+            run_crawl_job,
+            "date",
+            run_date=datetime.now(UTC),
+            id=prefix + source_id,
+            name=f"{'catch-up' if trigger == 'catchup' else 'manual'} {source_id}",
+            kwargs=self._kwargs(source_id, trigger),
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
     def _kwargs(self, source_id: str, trigger: str, declared: str | None = None) -> dict[str, Any]:
         kw = {"source_id": source_id, "runtime": self.store_url, "trigger": trigger}
         if declared is not None:
@@ -652,18 +666,8 @@ class CrawlScheduler:
             f"grace time; one catch-up run scheduled",
         )
         log.warning("crawl of %s missed its %s run: catching up once", source_id, scheduled)
-        sched = self._sched
-        if sched is not None:
-            sched.add_job(
-                run_crawl_job,
-                "date",
-                run_date=datetime.now(UTC),
-                id=CATCHUP_PREFIX + source_id,
-                name=f"catch-up {source_id}",
-                kwargs=self._kwargs(source_id, "catchup"),
-                replace_existing=True,
-                misfire_grace_time=None,
-            )
+        if self._sched is not None:
+            self._run_once(self._sched, source_id, "catchup")
 
     def _on_max_instances(self, event: JobEvent) -> None:
         source_id = event.job_id.split(":", 1)[-1]
@@ -737,16 +741,7 @@ class CrawlScheduler:
         self._job(source_id)
         if source_id in self.runtime.running:
             raise AlreadyRunning(f"the crawl of {source_id!r} is running now")
-        self._require().add_job(
-            run_crawl_job,
-            "date",
-            run_date=datetime.now(UTC),
-            id=MANUAL_PREFIX + source_id,
-            name=f"manual {source_id}",
-            kwargs=self._kwargs(source_id, "manual"),
-            replace_existing=True,
-            misfire_grace_time=None,
-        )
+        self._run_once(self._require(), source_id, "manual")
 
     def runs(self, source_id: str, limit: int = 50) -> list[dict[str, Any]]:
         return self.runtime.runlog.list(source_id, limit)

@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from neo4j import Driver
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from alerts.settings import AlertSettings
 from api.app import create_app
 from api.settings import ApiSettings
 from graph.settings import Neo4jSettings
+from tests.api.fuzz import schema_failures
 from tests.scheduler.conftest import fake_crawl
 from tokenwatch.scheduler import CrawlRuntime, CrawlScheduler, JobSpec, RunLog, open_engine
 from tokenwatch.scheduler import SchedulerSettings as SchedSettings
@@ -44,23 +43,6 @@ def api_schema(driver: Driver, neo4j_settings: Neo4jSettings,
     sched.shutdown()
 
 
-def _run(operation: Any) -> None:
-    @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
-    def check(case: schemathesis.Case) -> None:
-        case.call_and_validate(headers=HEADERS, excluded_checks=[positive_data_acceptance])
-
-    check()
-
-
 def test_alert_routes_conform_to_their_schema(api_schema: Any) -> None:
-    failures: list[str] = []
-    operations = [r.ok() for r in api_schema.get_all_operations()]
-    assert len(operations) >= 17
-    for op in operations:
-        try:
-            _run(op)
-        except (Exception, BaseExceptionGroup) as exc:
-            failures.append(f"{op.method.upper()} {op.path}: {exc}"[:3000])
+    failures = schema_failures(api_schema, HEADERS, EXAMPLES, min_operations=17)
     assert not failures, "\n\n".join(failures)

@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import create_app
 from api.settings import ApiSettings
 from graph.settings import Neo4jSettings
+from tests.api.fuzz import schema_failures
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -34,25 +33,6 @@ def api_schema(shared_sample_graph: object, neo4j_settings: Neo4jSettings) -> An
     return schemathesis.openapi.from_asgi("/openapi.json", app).include(tag=TAGS)
 
 
-def _run(operation: Any) -> None:
-    @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
-    def check(case: schemathesis.Case) -> None:
-        # positive_data_acceptance is off: a cursor is opaque, so any string is schema-valid,
-        # yet a forged one is rightly a 400 (documented on every paginated route)
-        case.call_and_validate(headers=HEADERS, excluded_checks=[positive_data_acceptance])
-
-    check()
-
-
 def test_api_conforms_to_its_schema(api_schema: Any) -> None:
-    failures: list[str] = []
-    operations = [r.ok() for r in api_schema.get_all_operations()]
-    assert len(operations) >= 20
-    for op in operations:
-        try:
-            _run(op)
-        except (Exception, BaseExceptionGroup) as exc:
-            failures.append(f"{op.method.upper()} {op.path}: {exc}"[:3000])
+    failures = schema_failures(api_schema, HEADERS, EXAMPLES, min_operations=20)
     assert not failures, "\n\n".join(failures)
