@@ -188,8 +188,10 @@ class SourceSpider(scrapy.Spider):
             urls = [listing.list_url]
         elif isinstance(listing, SitemapListing):
             urls = listing.sitemap_urls
-        else:
+        elif isinstance(listing, JsonListing):
             urls = list(listings.iter_pages(listing.endpoint, listing.max_pages))
+        else:
+            urls = []  # embedded_json / two_step: see the issue-11 commits that follow
         for url in urls:
             yield Request(
                 url, callback=self.parse_listing, errback=self.on_error, meta={"tw_page": 1}
