@@ -27,7 +27,8 @@ _ANNOUNCEMENT = r"[\u4e00-\u9fa5]{0,16}公告\s?(?:19|20)\d{2}\s?年\s?第\s?\d{
 DOC_NUMBER = re.compile(f"{_BRACKETED}|{_ORDER}|{_ANNOUNCEMENT}")
 # words a sentence glues in front of a cited number: "根据国务院令第777号", "的公告2024年第1号"
 _LEAD = re.compile(
-    r"^(?:根据|依据|按照|依照|参照|遵照|落实|执行|贯彻|印发|发布|公布|对|经|由|以|及|和|与|的|了|在|是|即|按|为)+"
+    r"^.*(?:根据|依据|按照|依照|参照|遵照|落实|执行|贯彻|印发|发布|公布|的|了|现|经|即|见)"
+    r"|^(?:对|由|以|及|和|与|在|是|按|为)+"
 )
 ATTACHMENT_EXT = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".zip", ".rar")
 _LABELS = {
@@ -57,7 +58,10 @@ def _squash(text: str) -> str:
 
 def _clean_number(raw: str) -> str:
     number = _squash(raw)
-    return _LEAD.sub("", number, count=1) or number
+    head = re.split(r"(?=[〔\[［【(（]|令第|公告(?:19|20))", number, maxsplit=1)
+    if len(head) == 2:  # trim only the words before the issuer, never the number itself
+        return _LEAD.sub("", head[0], count=1) + head[1]
+    return number
 
 
 def find_doc_number(text: str) -> str | None:
