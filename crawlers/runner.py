@@ -8,8 +8,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from crawlers import __version__
+from crawlers.fetchplan import needs_cookies
 from crawlers.middlewares import middleware_settings
 from crawlers.pipeline import SinkWriter
 from crawlers.registry import SourceConfig
@@ -27,7 +30,10 @@ class CrawlSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TOKENWATCH_CRAWL_", extra="ignore")
 
     batch_size: int = 16  # articles per sink.write call
-    user_agent: str = "TokenwatchBot/0.1 (+https://tokenwatch.invalid/bot)"
+    # who we are: the UA names the bot and where to reach its operator; a source may override
+    # it (registry `user_agent`); user_agent, when set, replaces the whole string
+    contact_url: str = "https://tokenwatch.invalid/bot"
+    user_agent: str | None = None
     robots_agent: str = "TokenwatchBot"  # product token matched against robots.txt groups
     respect_robots: bool = True  # global switch; a source may also opt out
     robots_ttl_seconds: float = 86400.0  # capped at 24 h (RFC 9309 §2.4)
@@ -44,12 +50,23 @@ class CrawlSettings(BaseSettings):
     delay_scale: float = 1.0  # multiplies every source's download_delay (0 in tests)
     log_level: str = "INFO"
 
+    @field_validator("contact_url")
+    @classmethod
+    def _contact(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://", "mailto:")):
+            raise ValueError("contact_url must be an http(s) or mailto: URL")
+        return v
+
+    def identifying_user_agent(self) -> str:
+        """The User-Agent sent by default: robots token, version and the contact URL."""
+        return self.user_agent or f"{self.robots_agent}/{__version__} (+{self.contact_url})"
+
 
 def scrapy_settings(settings: CrawlSettings) -> dict[str, Any]:
     """Process-wide Scrapy settings built from CrawlSettings."""
     return {
         "BOT_NAME": "tokenwatch",
-        "USER_AGENT": settings.user_agent,
+        "USER_AGENT": settings.identifying_user_agent(),
         "TW_ROBOTS_AGENT": settings.robots_agent,
         "TW_ROBOTS_TTL": settings.robots_ttl_seconds,
         "TW_ROBOTS_CACHE_DIR": str(settings.robots_cache_dir)
@@ -85,6 +102,7 @@ def source_settings(source: SourceConfig, settings: CrawlSettings) -> dict[str, 
         "AUTOTHROTTLE_START_DELAY": max(delay, 0.1 if settings.delay_scale else 0.0),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(pol.concurrency),
         "TW_ROBOTS_ENABLED": settings.respect_robots and pol.respect_robots,
+        "COOKIES_ENABLED": needs_cookies(source),
     }
 
 
@@ -124,7 +142,7 @@ def crawl(
         logging.getLogger(name).setLevel(max(level, logging.INFO))
     run_prefix = uuid.uuid4().hex[:12]
     for source in sources:
-        counter = RunCounter(source.id, f"{run_prefix}-{source.id}")
+        counter = RunCounter(source.id, f"{run_prefix}-{source.id}", settings.robots_agent)
         process.crawl(
             spider_class(source, settings),
             source=source,
