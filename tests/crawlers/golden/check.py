@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from crawlers import listings
+from crawlers import fetchplan, listings
 from crawlers.articles import from_listing, parse_page
 from crawlers.listings import Link
 from crawlers.registry import ListListing, SourceConfig, TwoStepListing
@@ -23,14 +22,22 @@ class ListingResult:
 
 
 def two_step_endpoint(source: SourceConfig, page_url: str, page_html: str) -> str:
-    """The API URL a two_step listing calls after its first page (page 1, no cookies)."""
+    """The API URL a two_step listing calls after its first page (page 1, no cookies), as
+    the spider builds and signs it."""
     listing = source.listing
     assert isinstance(listing, TwoStepListing)
     values = listings.take_values(listing.take, page_html, {})
-    parts = urlsplit(page_url)
-    return listing.endpoint.format(
-        base_of_page=f"{parts.scheme}://{parts.netloc}", page=1, **values
-    )
+    url, page = fetchplan.endpoint_urls(listing, values, page_url)[0]
+    return fetchplan.listing_request(source, url, page).url
+
+
+def first_request_url(source: SourceConfig) -> str:
+    """The first listing URL the spider requests (pages filled in, signed where the source
+    has a signer; two_step: its first page)."""
+    url, page = fetchplan.first_listing_urls(source)[0]
+    if isinstance(source.listing, TwoStepListing):
+        return url
+    return fetchplan.listing_request(source, url, page).url
 
 
 def parse_listing(source: SourceConfig, url: str, body: bytes) -> ListingResult:

@@ -25,6 +25,7 @@ from crawlers.urls import canonicalize
 from tests.crawlers.golden.check import (
     article_for,
     article_json,
+    first_request_url,
     link_json,
     parse_listing,
     two_step_endpoint,
@@ -100,6 +101,8 @@ def build(source: SourceConfig, fx: Fixture) -> None:
             "endpoint": endpoint,
         }
         _gz(out / expected["two_step"]["page_file"], fx.page)
+    else:  # the recorded listing is the one the spider asks for
+        assert first_request_url(source) == fx.listing_url, (source.id, first_request_url(source))
     result = parse_listing(source, fx.listing_url, fx.listing)
     expected["links"] = [link_json(lk) for lk in result.links]
     expected["more"] = result.more
