@@ -188,8 +188,9 @@ def from_listing(
         raise PageError("no_content", f"listing item has {len(text)} characters of text")
     title = normalise_text(link.title or "")
     if not title:
+        headline = re.match(r"【([^】]{2,80})】", text)  # 快讯 put their headline in 【…】
         first = re.split(r"(?<=[。！？!?])|\n", text, maxsplit=1)[0]
-        title = first[:TITLE_FROM_TEXT_CHARS]
+        title = headline.group(1) if headline else first[:TITLE_FROM_TEXT_CHARS]
     meta = {"from_listing": "true"}
     if summary_only:
         meta["summary_only"] = "true"
