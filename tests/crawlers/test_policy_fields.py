@@ -32,7 +32,14 @@ def test_document_numbers_in_every_form(text: str, number: str | None) -> None:
 
 def test_labels_with_ideographic_spaces_and_without_colons() -> None:
     cells = ["索　引　号：", "000014349/2025-00061", "发文机关", "国务院", "标　　题", "某条例"]
-    cells += ["成文日期", "2025年06月20日", "发文字号", "国令第777号", "发布日期：", "2025年06月30日"]
+    cells += [
+        "成文日期",
+        "2025年06月20日",
+        "发文字号",
+        "国令第777号",
+        "发布日期：",
+        "2025年06月30日",
+    ]
     pairs = policy.label_pairs(cells)
     assert pairs == {
         "索引号": "000014349/2025-00061",
