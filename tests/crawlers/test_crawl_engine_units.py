@@ -22,6 +22,7 @@ from crawlers.signers import sign_cls
 # Vectors computed outside Python with coreutils from the algorithm as documented (sorted
 # query, sign = md5_hex(sha1_hex(query))):
 #   printf '%s' "$QS" | sha1sum → S;  printf '%s' "$S" | md5sum
+T0 = datetime(2025, 7, 1, 12, tzinfo=UTC)  # fetch time (a fixed input)
 CLS_QS = "app=CailianpressWeb&category=&lastTime=1751328000&os=web&rn=20&sv=8.4.6"
 CLS_SIGN = "99bde6a5b1e2bf7bc2258f745f93f1b8"
 CLS_QS_ZH = "app=CailianpressWeb&keyword=%E8%B1%86%E5%8C%85+AI&os=web&sv=8.4.6"
@@ -147,25 +148,25 @@ def test_html5_repair_only_touches_pages_with_a_stray_end() -> None:
 def test_body_container_missing_or_text_too_short_is_a_parse_failure() -> None:
     generic = {"type": "generic", "list_url": "https://x.cn/", "link_selector": "a", "body_selector": "#UCAP-CONTENT"}
     source = _source(listing=generic)
-    art = parse_page(source, "https://x.cn/a.html", GOV.encode(), "text/html")
+    art = parse_page(source, "https://x.cn/a.html", GOV.encode(), "text/html", fetched_at=T0)
     assert "第一条" in art.text
     with pytest.raises(PageError, match="no_body: body container '#UCAP-CONTENT' not found"):
-        parse_page(source, "https://x.cn/b.html", GOV.replace("UCAP-CONTENT", "other").encode())
+        parse_page(source, "https://x.cn/b.html", GOV.replace("UCAP-CONTENT", "other").encode(), fetched_at=T0)
     long_nav = "<ul>" + "".join(f"<li><a href='/{i}'>导航链接第{i}项内容</a></li>" for i in range(300)) + "</ul>"
     short = f"<html><head><title>t</title></head><body>{long_nav}<div id=main><p>只有三十个字的正文。只有三十个字的正文。</p></div></body></html>"
     with pytest.raises(PageError, match="short_text"):
-        parse_page(_source(listing={**generic, "body_selector": "#main"}), "https://x.cn/c.html", short.encode())
+        parse_page(_source(listing={**generic, "body_selector": "#main"}), "https://x.cn/c.html", short.encode(), fetched_at=T0)
 
 
 def test_listing_items_become_articles() -> None:
     source = _source()
     link = Link("https://x.cn/t/1", None, None, None, "【标题在这里】正文内容足够长，超过二十个字符，是一条完整的快讯。")
-    art = from_listing(source, link)
+    art = from_listing(source, link, fetched_at=T0)
     assert art.title == "标题在这里" and art.raw_meta == {"from_listing": "true"}
-    refused = from_listing(source, Link("https://x.cn/p", "标题", None, "摘要" * 20), summary_only=True)
+    refused = from_listing(source, Link("https://x.cn/p", "标题", None, "摘要" * 20), summary_only=True, fetched_at=T0)
     assert refused.raw_meta["summary_only"] == "true" and refused.text == "摘要" * 20
     with pytest.raises(PageError, match="no_content"):
-        from_listing(source, Link("https://x.cn/q", "t", None, "短"))
+        from_listing(source, Link("https://x.cn/q", "t", None, "短"), fetched_at=T0)
 
 
 def test_run_health() -> None:
