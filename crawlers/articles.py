@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from crawlers.dedupe import simhash64
 from crawlers.encoding import decode
@@ -87,7 +87,12 @@ def check_body(source: SourceConfig, page: Page, parsed: ParsedPage) -> None:
 
 
 def read_page(
-    source: SourceConfig, url: str, body: bytes, content_type: str | None, hint: Link | None
+    source: SourceConfig,
+    url: str,
+    body: bytes,
+    content_type: str | None,
+    hint: Link | None,
+    ref: datetime | None = None,
 ) -> tuple[Page, str]:
     """The decoded (and, where needed, HTML5-repaired) page and the codec used."""
     check_html(body, content_type)
@@ -99,6 +104,7 @@ def read_page(
         kind=source.kind,
         hint_title=hint.title if hint else None,
         hint_date=hint.published_at if hint else None,
+        ref=ref,
         selectors=selectors_for(source),
     )
     return page, codec
@@ -111,13 +117,14 @@ def parse_page(
     content_type: str | None = None,
     *,
     hint: Link | None = None,
-    fetched_at: datetime | None = None,
+    fetched_at: datetime,
+    ref: datetime | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> Article:
     """Decode, parse with the source's parser, and build the Article. Raises PageError with
     kind empty_body | not_html | encoding | parse_error | no_content | no_body | short_text."""
-    page, codec = read_page(source, url, body, content_type, hint)
+    page, codec = read_page(source, url, body, content_type, hint, ref or fetched_at)
     try:
         parsed = get_parser(source.parser).parse(page)
     except Exception as exc:  # a parser bug must not stop the crawl: report and skip
@@ -143,7 +150,7 @@ def _article(
     title: str,
     text: str,
     published_at: datetime | None,
-    fetched_at: datetime | None,
+    fetched_at: datetime,
     meta: dict[str, str],
     policy: PolicyFields | None = None,
     *,
@@ -160,7 +167,7 @@ def _article(
         text=text,
         lang=source.lang,
         published_at=published_at,
-        fetched_at=fetched_at or datetime.now(UTC),
+        fetched_at=fetched_at,
         content_hash=content_hash(text),
         simhash=simhash64(text),
         etag=etag,
@@ -178,7 +185,7 @@ def from_listing(
     link: Link,
     *,
     summary_only: bool = False,
-    fetched_at: datetime | None = None,
+    fetched_at: datetime,
 ) -> Article:
     """An Article from what the listing says (快讯/telegraph items; `summary_only` when the
     page itself was refused and only the listing's text/summary is known). A telegraph without

@@ -50,7 +50,9 @@ def plain_text(markup: str | None) -> str | None:
     return normalise_text(joined) or None
 
 
-def feed_links(body: bytes, base_url: str, lang: str) -> list[Link]:
+def feed_links(
+    body: bytes, base_url: str, lang: str, ref: datetime | None = None
+) -> list[Link]:
     import feedparser
 
     parsed = feedparser.parse(body)
@@ -62,7 +64,7 @@ def feed_links(body: bytes, base_url: str, lang: str) -> list[Link]:
         if not link:
             continue
         raw = entry.get("published") or entry.get("updated")
-        when = parse_datetime(raw, lang)
+        when = parse_datetime(raw, lang, ref)
         struct = entry.get("published_parsed") or entry.get("updated_parsed")
         if when is None and struct:
             when = datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
@@ -83,9 +85,12 @@ def _href(node: Selector) -> str | None:
     return node.attrib.get("href") or node.css("a::attr(href)").get()
 
 
-def html_links(html: str, base_url: str, link_selector: str, lang: str) -> list[Link]:
+def html_links(
+    html: str, base_url: str, link_selector: str, lang: str, ref: datetime | None = None
+) -> list[Link]:
     """Links selected by `link_selector` (elements that are, or contain, an <a>). A date next
-    to the link (a sibling/parent <span>/<em> such as 2025-07-01) is kept as a hint."""
+    to the link (a sibling/parent <span>/<em> such as 2025-07-01, or a clock time like 14:20
+    resolved against `ref`) is kept as a hint."""
     sel = Selector(text=html, base_url=base_url)
     out = []
     for node in _select(sel, link_selector):
@@ -97,7 +102,7 @@ def html_links(html: str, base_url: str, link_selector: str, lang: str) -> list[
         around = " ".join(
             node.xpath("../text()|../*[not(self::a)]//text()|../../*[not(a)]//text()").getall()
         )
-        out.append(Link(urljoin(base_url, href.strip()), title, parse_datetime(around, lang)))
+        out.append(Link(urljoin(base_url, href.strip()), title, parse_datetime(around, lang, ref)))
     return out
 
 
@@ -117,7 +122,9 @@ _NS = {
 }
 
 
-def sitemap_links(body: bytes, base_url: str, lang: str) -> tuple[list[Link], list[str]]:
+def sitemap_links(
+    body: bytes, base_url: str, lang: str, ref: datetime | None = None
+) -> tuple[list[Link], list[str]]:
     """(article links, child sitemaps) of a sitemap, sitemap index or Google news sitemap."""
     if body[:2] == b"\x1f\x8b":
         body = gzip.decompress(body)
@@ -142,7 +149,7 @@ def sitemap_links(body: bytes, base_url: str, lang: str) -> tuple[list[Link], li
             url.xpath("string(.//*[local-name()='publication_date'])").strip()
             or url.xpath("string(*[local-name()='lastmod'])").strip()
         )
-        links.append(Link(urljoin(base_url, loc), title, parse_datetime(raw, lang)))
+        links.append(Link(urljoin(base_url, loc), title, parse_datetime(raw, lang, ref)))
     return links, []
 
 
@@ -162,7 +169,7 @@ def dig(obj: Any, path: str | None) -> Any:
     return obj
 
 
-def _json_date(value: Any, lang: str) -> datetime | None:
+def _json_date(value: Any, lang: str, ref: datetime | None = None) -> datetime | None:
     """A JSON date: unix seconds/ms (number or digit string) or a date string. 0, "", "0"
     and negative stamps are unknown (None), never 1970-01-01."""
     if value is None or isinstance(value, bool):
@@ -174,11 +181,11 @@ def _json_date(value: Any, lang: str) -> datetime | None:
         if seconds <= 0:
             return None
         if seconds < 1e8 and isinstance(value, str) and len(value.strip()) == 8:
-            return parse_datetime(value.strip(), lang)  # 20250701
+            return parse_datetime(value.strip(), lang, ref)  # 20250701
         if seconds > 1e11:  # milliseconds
             seconds /= 1000
         return datetime.fromtimestamp(seconds, tz=UTC)
-    return parse_datetime(str(value), lang) if str(value).strip() else None
+    return parse_datetime(str(value), lang, ref) if str(value).strip() else None
 
 
 def _str(value: Any) -> str | None:
@@ -222,7 +229,9 @@ def load_json(body: bytes) -> Any:
         raise PageError("bad_json", str(exc)) from None
 
 
-def item_links(data: Any, base_url: str, lang: str, paths: ItemPaths) -> list[Link]:
+def item_links(
+    data: Any, base_url: str, lang: str, paths: ItemPaths, ref: datetime | None = None
+) -> list[Link]:
     """Links from already-parsed JSON: the list at items_path, one Link per item with a URL."""
     items = dig(data, paths.items_path)
     if not isinstance(items, list):
@@ -238,7 +247,7 @@ def item_links(data: Any, base_url: str, lang: str, paths: ItemPaths) -> list[Li
             Link(
                 urljoin(base_url, url),
                 _str(dig(item, paths.title_path)),
-                _json_date(dig(item, paths.date_path), lang),
+                _json_date(dig(item, paths.date_path), lang, ref),
                 plain_text(_str(dig(item, paths.summary_path))),
                 text,
             )
@@ -258,11 +267,12 @@ def json_links(
     url_template: str | None = None,
     summary_path: str | None = None,
     text_path: str | None = None,
+    ref: datetime | None = None,
 ) -> list[Link]:
     paths = ItemPaths(
         items_path, url_path, title_path, date_path, url_template, summary_path, text_path
     )
-    return item_links(load_json(body), base_url, lang, paths)
+    return item_links(load_json(body), base_url, lang, paths, ref)
 
 
 def embedded_json(html: str, script_selector: str | None, script_var: str | None) -> Any:
@@ -393,6 +403,7 @@ def read_listing(
     *,
     page: int = 1,
     root: str | None = None,
+    ref: datetime | None = None,
 ) -> ListingPage:
     """Parse one listing response of `source` (pure). `page` is this response's page number
     and `root` the listing URL it paginates from (TRS pagination). Raises PageError."""
@@ -410,30 +421,30 @@ def read_listing(
 
     listing, lang = source.listing, source.lang
     if isinstance(listing, FeedListing):
-        return ListingPage(feed_links(body, url, lang), [])
+        return ListingPage(feed_links(body, url, lang, ref), [])
     if isinstance(listing, SitemapListing):
-        links, children = sitemap_links(body, url, lang)
+        links, children = sitemap_links(body, url, lang, ref)
         return ListingPage(links, children)
     if isinstance(listing, JsonListing):
-        return ListingPage(item_links(load_json(body), url, lang, ItemPaths.of(listing)), [])
+        return ListingPage(item_links(load_json(body), url, lang, ItemPaths.of(listing), ref), [])
     if isinstance(listing, TwoStepListing) and listing.format == "json":
         data = load_json(body)
         if listing.html_path is None:
-            return ListingPage(item_links(data, url, lang, ItemPaths.of(listing)), [])
+            return ListingPage(item_links(data, url, lang, ItemPaths.of(listing), ref), [])
         fragment = dig(data, listing.html_path)
         if not isinstance(fragment, str):
             raise PageError("bad_json", f"no HTML string at html_path {listing.html_path!r}")
         assert listing.link_selector is not None
-        return ListingPage(html_links(fragment, url, listing.link_selector, lang), [])
+        return ListingPage(html_links(fragment, url, listing.link_selector, lang, ref), [])
     html = repair(decode(body, content_type, source.encoding)[0])
     if isinstance(listing, EmbeddedJsonListing):
         data = embedded_json(html, listing.script_selector, listing.script_var)
-        return ListingPage(item_links(data, url, lang, ItemPaths.of(listing)), [])
+        return ListingPage(item_links(data, url, lang, ItemPaths.of(listing), ref), [])
     if isinstance(listing, TwoStepListing):
         assert listing.link_selector is not None
-        return ListingPage(html_links(html, url, listing.link_selector, lang), [])
+        return ListingPage(html_links(html, url, listing.link_selector, lang, ref), [])
     assert isinstance(listing, ListListing | GenericListing)
-    links = html_links(html, url, listing.link_selector, lang)
+    links = html_links(html, url, listing.link_selector, lang, ref)
     pager = listing.pagination if isinstance(listing, ListListing) else None
     if pager is not None and pager.style == "trs":
         assert pager.template is not None

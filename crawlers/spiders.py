@@ -6,7 +6,8 @@ import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import scrapy
@@ -26,7 +27,7 @@ from crawlers.registry import (
     SourceConfig,
     TwoStepListing,
 )
-from crawlers.types import Article, CrawlProgress, CrawlRunStats, PageState
+from crawlers.types import Article, Clock, CrawlProgress, CrawlRunStats, PageState
 from crawlers.urls import canonicalize
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,15 @@ MAX_SITEMAP_DEPTH = 3  # index → index → sitemap
 class RunCounter:
     """Mutable counters of one source's run, turned into CrawlRunStats at the end."""
 
-    def __init__(self, source_id: str, run_id: str, robots_agent: str = "TokenwatchBot") -> None:
+    def __init__(
+        self, source_id: str, run_id: str, clock: Clock, robots_agent: str = "TokenwatchBot"
+    ) -> None:
         self.source_id = source_id
         self.run_id = run_id
+        self.clock = clock
         self.robots_agent = robots_agent
         self.seen = RunObservations()
-        self.started_at = datetime.now(UTC)
+        self.started_at = clock()
         self.pages_fetched = 0
         self.articles = 0
         self.new = 0
@@ -61,7 +65,7 @@ class RunCounter:
             id=self.run_id,
             source_id=self.source_id,
             started_at=self.started_at,
-            ended_at=datetime.now(UTC),
+            ended_at=self.clock(),
             pages_fetched=self.pages_fetched,
             new_articles=self.new,
             unchanged=self.unchanged,
@@ -266,7 +270,13 @@ class SourceSpider(scrapy.Spider):
         root = response.meta.get("tw_root", response.url)
         try:
             result = listings.read_listing(
-                self.source, response.url, response.body, _ctype(response), page=page, root=root
+                self.source,
+                response.url,
+                response.body,
+                _ctype(response),
+                page=page,
+                root=root,
+                ref=self.reference_time(response),
             )
         except PageError as exc:
             seen.listing_misses.append(f"{response.url}: {exc.reason}")
@@ -296,6 +306,11 @@ class SourceSpider(scrapy.Spider):
                     yield self.request(spec, self.parse_listing, "listing", tw_page=page + 1)
                 else:
                     yield self.listing_request(url, page + 1, tw_root=root)
+
+    def reference_time(self, response: Response) -> datetime:
+        """What relative times on a page ('14:20', '3小时前') are resolved against: the
+        response's Date header, else the time it was fetched."""
+        return response_date(response) or self.counter.clock()
 
     def _admit(self, link: Link) -> str | None:
         """The canonical URL of a link this run follows, or None (seen, filtered, over the
@@ -356,7 +371,9 @@ class SourceSpider(scrapy.Spider):
 
     def listing_article(self, link: Link, url: str, *, summary_only: bool) -> Iterator[Article]:
         try:
-            article = from_listing(self.source, link, summary_only=summary_only)
+            article = from_listing(
+                self.source, link, summary_only=summary_only, fetched_at=self.counter.clock()
+            )
         except PageError as exc:
             self.skip(url, exc.kind, exc.reason)
             return
@@ -393,6 +410,8 @@ class SourceSpider(scrapy.Spider):
                 response.body,
                 _ctype(response),
                 hint=response.meta["tw_link"],
+                fetched_at=self.counter.clock(),
+                ref=self.reference_time(response),
                 etag=_header(response, b"ETag"),
                 last_modified=_header(response, b"Last-Modified"),
             )
@@ -411,3 +430,15 @@ def _header(response: Response, name: bytes) -> str | None:
 
 def _ctype(response: Response) -> str | None:
     return _header(response, b"Content-Type")
+
+
+def response_date(response: Response) -> datetime | None:
+    """The response's Date header (RFC 9110 HTTP-date) as an aware datetime, if valid."""
+    raw = _header(response, b"Date")
+    if not raw:
+        return None
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else None

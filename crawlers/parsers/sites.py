@@ -38,7 +38,7 @@ class _Selected(BaseParser):
 
     def published_at(self) -> datetime | None:
         for value in self.page.pick(self.DATE):
-            when = parse_datetime(value, self.page.lang)
+            when = parse_datetime(value, self.page.lang, self.page.ref)
             if when:
                 return when
         return super().published_at()
@@ -361,7 +361,7 @@ class YicaiV2(_Selected):
             return self.page.hint_date
         script = " ".join(self.page.sel.xpath("//script[contains(., '_pb')]/text()").getall())
         m = re.search(r"actime['\"]?\s*,\s*['\"]([^'\"]+)['\"]", script)
-        return parse_datetime(m.group(1), "zh") if m else super().published_at()
+        return parse_datetime(m.group(1), "zh", self.page.ref) if m else super().published_at()
 
 
 # ------------------------------------------------------------------------------ companies
@@ -434,7 +434,7 @@ class MoonshotV1(_Selected):
     def published_at(self) -> datetime | None:
         m = _POSTED_ON.search(" ".join(self.page.sel.css("article ::text").getall()))
         if m:
-            return parse_datetime(m.group(1), "en")
+            return parse_datetime(m.group(1), "en", self.page.ref)
         return super().published_at()
 
     def text(self) -> str:

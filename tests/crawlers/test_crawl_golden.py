@@ -80,7 +80,9 @@ def test_golden(source_id: str) -> None:
     else:  # the recorded listing is what the spider requests (pages filled, CLS signed)
         assert first_request_url(source) == expected["listing_url"]
 
-    result = parse_listing(source, expected["listing_url"], _read(folder, expected["listing_file"]))
+    result = parse_listing(
+        source, expected["listing_url"], _read(folder, expected["listing_file"]), when
+    )
     assert [link_json(lk) for lk in result.links] == expected["links"]
     assert result.more == expected["more"]
 

@@ -40,9 +40,10 @@ def first_request_url(source: SourceConfig) -> str:
     return fetchplan.listing_request(source, url, page).url
 
 
-def parse_listing(source: SourceConfig, url: str, body: bytes) -> ListingResult:
-    """Links of one listing response, filtered as the spider filters them."""
-    result = listings.read_listing(source, url, body, None, page=1, root=url)
+def parse_listing(source: SourceConfig, url: str, body: bytes, ref: datetime) -> ListingResult:
+    """Links of one listing response, filtered as the spider filters them; relative times on
+    the listing resolve against `ref` (the recorded fetch time)."""
+    result = listings.read_listing(source, url, body, None, page=1, root=url, ref=ref)
     listing = source.listing
     links = listings.filter_links(
         result.links, getattr(listing, "url_pattern", None), listing.max_articles

@@ -103,7 +103,7 @@ def build(source: SourceConfig, fx: Fixture) -> None:
         _gz(out / expected["two_step"]["page_file"], fx.page)
     else:  # the recorded listing is the one the spider asks for
         assert first_request_url(source) == fx.listing_url, (source.id, first_request_url(source))
-    result = parse_listing(source, fx.listing_url, fx.listing)
+    result = parse_listing(source, fx.listing_url, fx.listing, REFERENCE_TIME)
     expected["links"] = [link_json(lk) for lk in result.links]
     expected["more"] = result.more
     urls = [canonicalize(lk.url) for lk in result.links]
