@@ -3,7 +3,7 @@ tables as gov.cn writes them, and the layout chosen by what a page contains."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -92,6 +92,7 @@ def _gov_cn_source():  # type: ignore[no-untyped-def]
     return src
 
 
+FETCHED = datetime(2025, 7, 3, 12, 0, tzinfo=UTC)
 _BODY = "<p>" + "各地区各部门要结合实际认真贯彻落实，推动人工智能与各行业深度融合。" * 3 + "</p>"
 
 
@@ -115,11 +116,15 @@ def test_gov_cn_layout_follows_the_page_not_its_date() -> None:
     )
     url = "https://www.gov.cn/zhengce/content/202507/content_1.htm"
     # a bd1 table on a page published long after the 2023 redesign still gives its fields
-    new_bd1 = parse_page(src, url, _page(bd1, "2025-07-01-10:00:00"), "text/html")
+    new_bd1 = parse_page(
+        src, url, _page(bd1, "2025-07-01-10:00:00"), "text/html", fetched_at=FETCHED
+    )
     assert new_bd1.policy is not None and new_bd1.policy.doc_number == "国办发〔2025〕9号"
     assert new_bd1.policy.issuer == "国务院办公厅"
     # the policy-library header on an old page, likewise
-    old_overview = parse_page(src, url, _page(overview, "2021-03-01-09:00:00"), "text/html")
+    old_overview = parse_page(
+        src, url, _page(overview, "2021-03-01-09:00:00"), "text/html", fetched_at=FETCHED
+    )
     assert old_overview.policy is not None and old_overview.policy.issuer == "科技部"
     # neither: a news page on www.gov.cn, whatever numbers its body cites
     news = parse_page(
@@ -127,5 +132,6 @@ def test_gov_cn_layout_follows_the_page_not_its_date() -> None:
         url,
         _page("<p>据国发〔2023〕5号文件</p>", "2025-07-01-10:00:00"),
         "text/html",
+        fetched_at=FETCHED,
     )
     assert news.policy is None and news.title == "关于某事项的通知"
