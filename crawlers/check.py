@@ -196,6 +196,8 @@ def check_source(source: SourceConfig, fetch: Fetch, clock: Clock) -> SourceChec
     """Fetch the first listing page and one article of `source`; store nothing."""
     check = SourceCheck(source.id, source.name)
     now = clock()
+    if source.render:
+        check.matched.append("render: true: checked without the browser (links may be missing)")
     bootstrap = source.request.cookie_bootstrap
     if bootstrap and _get(check, fetch, "bootstrap", fetchplan.page_request(source, bootstrap)):
         check.matched.append("cookie_bootstrap answered")
