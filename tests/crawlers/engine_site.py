@@ -94,7 +94,11 @@ def _two_step_api(log: RequestLog) -> tuple[int, dict[str, str], bytes]:
 def _boot_list(log: RequestLog) -> tuple[int, dict[str, str], bytes]:
     if "acw_tc=ok1" not in log.headers.get("Cookie", ""):
         return 403, {"Content-Type": "text/html"}, b"<html><body>forbidden</body></html>"
-    return 200, {"Content-Type": "text/html"}, _page('<ul><li><a href="/boot/a1.html">Cookie 之后的文章</a></li></ul>')
+    return (
+        200,
+        {"Content-Type": "text/html"},
+        _page('<ul><li><a href="/boot/a1.html">Cookie 之后的文章</a></li></ul>'),
+    )
 
 
 def _trs_list(n: int, count: int) -> bytes:
@@ -128,7 +132,9 @@ def engine_routes() -> dict[str, Route]:
         "<script>window.foo = 1;</script>"
         f"<script>window._ROUTER_DATA = {json.dumps(router, ensure_ascii=False)};</script>",
     )
-    nxt = {"props": {"pageProps": {"articles": [{"id": "n1", "title": "百度智能云发布", "ctime": ""}]}}}
+    nxt = {
+        "props": {"pageProps": {"articles": [{"id": "n1", "title": "百度智能云发布", "ctime": ""}]}}
+    }
     nxt_page = _page(
         "<div id='__next'></div><script id='__NEXT_DATA__' type='application/json'>"
         + json.dumps(nxt, ensure_ascii=False)
@@ -144,7 +150,9 @@ def engine_routes() -> dict[str, Route]:
         "/emb/a1.html": Route(body=article("火山引擎文档更新")),
         "/emb/a2.html": Route(body=article("火山引擎价格调整")),
         "/next/list.html": Route(body=nxt_page),
-        "/next/detail/n1": Route(body=article("百度智能云发布"), headers={"Content-Type": "text/html"}),
+        "/next/detail/n1": Route(
+            body=article("百度智能云发布"), headers={"Content-Type": "text/html"}
+        ),
         "/two/index.html": Route(body=two, headers={"Set-Cookie": "JSESSIONID=s3cr3t; Path=/"}),
         "/api-gateway/build/unit": Route(respond=_two_step_api),
         "/two/art1.html": Route(body=article("工信部关于算力的通知")),
@@ -154,21 +162,31 @@ def engine_routes() -> dict[str, Route]:
         "/boot/home.html": Route(body=_page("home"), headers={"Set-Cookie": "acw_tc=ok1; Path=/"}),
         "/boot/list.html": Route(respond=_boot_list),
         "/boot/a1.html": Route(body=article("Cookie 之后的文章")),
-        "/f403/feed.xml": Route(body=feed.encode(), headers={"Content-Type": "application/rss+xml"}),
+        "/f403/feed.xml": Route(
+            body=feed.encode(), headers={"Content-Type": "application/rss+xml"}
+        ),
         "/f403/a1.html": Route(status=403, body=b"Forbidden"),
         "/trs/index.htm": Route(body=_trs_list(0, 3)),
         "/trs/index_1.htm": Route(body=_trs_list(1, 3)),
         "/trs/index_2.htm": Route(body=_trs_list(2, 3)),
         "/trs/index_3.htm": Route(body=_trs_list(3, 3)),
         "/stray/list.html": Route(
-            body=_page('<ul><li><a href="/stray/p1.html">国务院关于词元经济的通知</a></li><li><a href="/stray/p2.html">没有正文容器的页面</a></li></ul>')
+            body=_page(
+                '<ul><li><a href="/stray/p1.html">国务院关于词元经济的通知</a></li><li><a href="/stray/p2.html">没有正文容器的页面</a></li></ul>'
+            )
         ),
         "/stray/p1.html": Route(body=STRAY),
         "/stray/p2.html": Route(body=article("没有正文容器的页面")),
-        "/blocked/list.html": Route(body=_page('<ul><li><a href="/blocked/a1.html">x</a></li></ul>')),
-        "/deg/list.html": Route(body=_page('<ul class="news"><li><a href="/deg/a1.html">改版前的文章</a></li></ul>')),
+        "/blocked/list.html": Route(
+            body=_page('<ul><li><a href="/blocked/a1.html">x</a></li></ul>')
+        ),
+        "/deg/list.html": Route(
+            body=_page('<ul class="news"><li><a href="/deg/a1.html">改版前的文章</a></li></ul>')
+        ),
         "/deg/a1.html": Route(body=article("改版前的文章")),
-        "/ua/list.html": Route(body=_page('<ul><li><a href="/ua/a1.html">自定义 UA 的文章</a></li></ul>')),
+        "/ua/list.html": Route(
+            body=_page('<ul><li><a href="/ua/a1.html">自定义 UA 的文章</a></li></ul>')
+        ),
         "/ua/a1.html": Route(body=article("自定义 UA 的文章")),
     }
     for n in range(4):

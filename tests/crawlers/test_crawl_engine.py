@@ -39,8 +39,12 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         first = run_crawl(registry, base_url=site.base, out=out, env=env)
         # the sites change layout: the embedded data and the list's container are gone
         site.route("/emb/docs.html", Route(body=b"<html><body><div id=root></div></body></html>"))
-        site.route("/deg/list.html", Route(body=b'<div class="list"><a href="/deg/a1.html">x</a></div>'))
-        second = run_crawl(registry, base_url=site.base, out=out, ids=["emb-var", "deg-list"], env=env)
+        site.route(
+            "/deg/list.html", Route(body=b'<div class="list"><a href="/deg/a1.html">x</a></div>')
+        )
+        second = run_crawl(
+            registry, base_url=site.base, out=out, ids=["emb-var", "deg-list"], env=env
+        )
         yield Crawled(site, first, second)
     finally:
         site.stop()
@@ -133,7 +137,10 @@ def test_a_source_that_stops_yielding_is_degraded_with_the_selector(crawled: Cra
 
 def test_identifying_user_agent_with_contact_and_per_source_override(crawled: Crawled) -> None:
     agents = {r.path: r.headers.get("User-Agent", "") for r in crawled.site.requests}
-    assert agents["/trs/index.htm"].startswith("TokenwatchBot/") and CONTACT in agents["/trs/index.htm"]
+    assert (
+        agents["/trs/index.htm"].startswith("TokenwatchBot/")
+        and CONTACT in agents["/trs/index.htm"]
+    )
     assert agents["/ua/list.html"] == "TokenwatchBot-Test/9 (+https://ops.example.test/ua)"
     assert agents["/ua/a1.html"] == agents["/ua/list.html"]
     assert _titles(crawled.first, "ua-src") == {"自定义 UA 的文章"}
@@ -145,7 +152,10 @@ def test_an_unsigned_call_is_refused_by_the_fixture(tmp_path: Path) -> None:
 
     site = engine_site.start()
     try:
-        plain = httpx.get(site.url("/v1/roll/get_roll_list?app=x&sign=0"), headers={"Referer": "https://www.cls.example/"})
+        plain = httpx.get(
+            site.url("/v1/roll/get_roll_list?app=x&sign=0"),
+            headers={"Referer": "https://www.cls.example/"},
+        )
         assert plain.status_code == 401
     finally:
         site.stop()

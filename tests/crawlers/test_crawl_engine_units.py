@@ -35,7 +35,9 @@ def test_cls_signer_matches_the_independent_vector() -> None:
     assert signed.query == f"{CLS_QS}&sign={CLS_SIGN}"
     assert signed.path == "/nodeapi/telegraphList"
     # an old signature is replaced, and non-ASCII values are form-encoded before hashing
-    again = sign_cls("https://x.cn/api?keyword=豆包 AI&sv=8.4.6&os=web&app=CailianpressWeb&sign=old")
+    again = sign_cls(
+        "https://x.cn/api?keyword=豆包 AI&sv=8.4.6&os=web&app=CailianpressWeb&sign=old"
+    )
     assert dict(parse_qsl(urlsplit(again).query))["sign"] == CLS_SIGN_ZH
     assert urlsplit(again).query.startswith(CLS_QS_ZH + "&sign=")
 
@@ -54,7 +56,9 @@ def test_cls_signer_matches_the_independent_vector() -> None:
 )
 def test_json_timestamps_zero_or_empty_are_unknown(value: Any, expected: datetime | None) -> None:
     data = {"items": [{"u": "/a", "t": value}]}
-    (link,) = listings.item_links(data, "https://x.cn/", "zh", listings.ItemPaths("items", "u", date_path="t"))
+    (link,) = listings.item_links(
+        data, "https://x.cn/", "zh", listings.ItemPaths("items", "u", date_path="t")
+    )
     assert link.published_at == expected
 
 
@@ -77,7 +81,9 @@ def test_embedded_json_misses_name_what_was_looked_for() -> None:
     with pytest.raises(PageError, match="matched nothing"):
         listings.embedded_json("<p>x</p>", "script#__NEXT_DATA__", None)
     with pytest.raises(PageError, match="bad_json"):
-        listings.embedded_json("<script id=__NEXT_DATA__>{oops</script>", "script#__NEXT_DATA__", None)
+        listings.embedded_json(
+            "<script id=__NEXT_DATA__>{oops</script>", "script#__NEXT_DATA__", None
+        )
 
 
 def test_two_step_takes_and_endpoint() -> None:
@@ -119,7 +125,11 @@ def test_post_json_body_and_signer_in_the_listing_request() -> None:
     )  # fmt: skip
     spec = listing_request(source, "https://x.cn/api?b=2&a=1", page=3)
     assert spec.method == "POST" and spec.body == b'{"page": 3, "tag": "p3"}'
-    assert spec.headers == {"Referer": "https://x.cn/", "User-Agent": "Bot/1", "Content-Type": "application/json"}
+    assert spec.headers == {
+        "Referer": "https://x.cn/",
+        "User-Agent": "Bot/1",
+        "Content-Type": "application/json",
+    }
     assert spec.url.startswith("https://x.cn/api?a=1&b=2&sign=")
 
 
@@ -127,14 +137,22 @@ def test_trs_page_urls() -> None:
     assert listings.trs_page_count('createPageHTML(7, 0, "index", "htm");') == 7
     assert listings.trs_page_count("no pager") is None
     root = "https://www.cac.gov.cn/wxzw/A0937index_1.htm"
-    assert listings.trs_next(root, "A0937index_{n}.htm", 2, 1) == "https://www.cac.gov.cn/wxzw/A0937index_2.htm"
-    assert listings.trs_next("https://x.gov.cn/a/index.htm", "index_{n}.htm", 1, 2) == "https://x.gov.cn/a/index_2.htm"
+    assert (
+        listings.trs_next(root, "A0937index_{n}.htm", 2, 1)
+        == "https://www.cac.gov.cn/wxzw/A0937index_2.htm"
+    )
+    assert (
+        listings.trs_next("https://x.gov.cn/a/index.htm", "index_{n}.htm", 1, 2)
+        == "https://x.gov.cn/a/index_2.htm"
+    )
 
 
 GOV = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>通知</title></head><body>"
     "<div class='crumb'>首页 > 政策</div></body></html>\n<!-- -->"
-    "<div id='UCAP-CONTENT'><p>" + "第一条 为促进词元经济健康发展，制定本办法。" * 4 + "</p></div></body></html>"
+    "<div id='UCAP-CONTENT'><p>"
+    + "第一条 为促进词元经济健康发展，制定本办法。" * 4
+    + "</p></div></body></html>"
 )
 
 
@@ -146,24 +164,51 @@ def test_html5_repair_only_touches_pages_with_a_stray_end() -> None:
 
 
 def test_body_container_missing_or_text_too_short_is_a_parse_failure() -> None:
-    generic = {"type": "generic", "list_url": "https://x.cn/", "link_selector": "a", "body_selector": "#UCAP-CONTENT"}
+    generic = {
+        "type": "generic",
+        "list_url": "https://x.cn/",
+        "link_selector": "a",
+        "body_selector": "#UCAP-CONTENT",
+    }
     source = _source(listing=generic)
     art = parse_page(source, "https://x.cn/a.html", GOV.encode(), "text/html", fetched_at=T0)
     assert "第一条" in art.text
     with pytest.raises(PageError, match="no_body: body container '#UCAP-CONTENT' not found"):
-        parse_page(source, "https://x.cn/b.html", GOV.replace("UCAP-CONTENT", "other").encode(), fetched_at=T0)
-    long_nav = "<ul>" + "".join(f"<li><a href='/{i}'>导航链接第{i}项内容</a></li>" for i in range(300)) + "</ul>"
+        parse_page(
+            source,
+            "https://x.cn/b.html",
+            GOV.replace("UCAP-CONTENT", "other").encode(),
+            fetched_at=T0,
+        )
+    long_nav = (
+        "<ul>"
+        + "".join(f"<li><a href='/{i}'>导航链接第{i}项内容</a></li>" for i in range(300))
+        + "</ul>"
+    )
     short = f"<html><head><title>t</title></head><body>{long_nav}<div id=main><p>只有三十个字的正文。只有三十个字的正文。</p></div></body></html>"
     with pytest.raises(PageError, match="short_text"):
-        parse_page(_source(listing={**generic, "body_selector": "#main"}), "https://x.cn/c.html", short.encode(), fetched_at=T0)
+        parse_page(
+            _source(listing={**generic, "body_selector": "#main"}),
+            "https://x.cn/c.html",
+            short.encode(),
+            fetched_at=T0,
+        )
 
 
 def test_listing_items_become_articles() -> None:
     source = _source()
-    link = Link("https://x.cn/t/1", None, None, None, "【标题在这里】正文内容足够长，超过二十个字符，是一条完整的快讯。")
+    link = Link(
+        "https://x.cn/t/1",
+        None,
+        None,
+        None,
+        "【标题在这里】正文内容足够长，超过二十个字符，是一条完整的快讯。",
+    )
     art = from_listing(source, link, fetched_at=T0)
     assert art.title == "标题在这里" and art.raw_meta == {"from_listing": "true"}
-    refused = from_listing(source, Link("https://x.cn/p", "标题", None, "摘要" * 20), summary_only=True, fetched_at=T0)
+    refused = from_listing(
+        source, Link("https://x.cn/p", "标题", None, "摘要" * 20), summary_only=True, fetched_at=T0
+    )
     assert refused.raw_meta["summary_only"] == "true" and refused.text == "摘要" * 20
     with pytest.raises(PageError, match="no_content"):
         from_listing(source, Link("https://x.cn/q", "t", None, "短"), fetched_at=T0)
@@ -171,11 +216,19 @@ def test_listing_items_become_articles() -> None:
 
 def test_run_health() -> None:
     agent = "TokenwatchBot"
-    assert run_health(RunObservations(had_history=True, listings_tried=1, links=3), agent) == ("ok", None)
-    fresh = RunObservations(listings_tried=1, listing_misses=["u: link_selector 'a' matched nothing"])
+    assert run_health(RunObservations(had_history=True, listings_tried=1, links=3), agent) == (
+        "ok",
+        None,
+    )
+    fresh = RunObservations(
+        listings_tried=1, listing_misses=["u: link_selector 'a' matched nothing"]
+    )
     assert run_health(fresh, agent) == ("ok", None)  # never yielded: not a regression
     broke = RunObservations(had_history=True, listings_tried=1, listing_misses=fresh.listing_misses)
-    assert run_health(broke, agent) == ("degraded", "listings yielded no links: u: link_selector 'a' matched nothing")
+    assert run_health(broke, agent) == (
+        "degraded",
+        "listings yielded no links: u: link_selector 'a' matched nothing",
+    )
     fields = RunObservations(had_history=True, listings_tried=1, links=2, articles_tried=2,
                              parse_failures=["p: no_body: body container '#Zoom' not found"])  # fmt: skip
     condition, reason = run_health(fields, agent)

@@ -38,7 +38,10 @@ EMBEDDED = {
 TWO_STEP = {
     "type": "two_step",
     "page_url": "https://x.cn/index.html",
-    "take": {"url": {"css": "script[parseType=buildstatic]::attr(url)"}, "q": {"regex": "q=(\\w+)"}},
+    "take": {
+        "url": {"css": "script[parseType=buildstatic]::attr(url)"},
+        "q": {"regex": "q=(\\w+)"},
+    },
     "endpoint": "{base_of_page}{url}?{q}&pageNo={page}",
     "items_path": "data.list",
     "url_path": "url",
