@@ -55,6 +55,10 @@ class CrawlSettings(BaseSettings):
     total_concurrency: int = 16
     delay_scale: float = 1.0  # multiplies every source's download_delay (0 in tests)
     log_level: str = "INFO"
+    # sources with `render: true` fetch HTML pages through scrapy-playwright with this browser
+    # (Debian's `chromium` package; playwright never downloads one)
+    chromium_path: Path = Path("/usr/bin/chromium")
+    render_timeout_ms: int = 30000
 
     @field_validator("contact_url")
     @classmethod
@@ -109,6 +113,26 @@ def source_settings(source: SourceConfig, settings: CrawlSettings) -> dict[str, 
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(pol.concurrency),
         "TW_ROBOTS_ENABLED": settings.respect_robots and pol.respect_robots,
         "COOKIES_ENABLED": needs_cookies(source),
+        **(render_settings(settings) if source.render else {}),
+    }
+
+
+def render_settings(settings: CrawlSettings) -> dict[str, Any]:
+    """scrapy-playwright for a `render: true` source: only requests marked
+    meta["playwright"] (its HTML pages) go through the browser; robots.txt and JSON calls
+    keep Scrapy's own downloader."""
+    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    return {
+        "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": str(settings.chromium_path),
+            "headless": True,
+            "args": ["--no-sandbox", "--disable-dev-shm-usage"],
+        },
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": settings.render_timeout_ms,
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
     }
 
 

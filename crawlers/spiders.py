@@ -22,7 +22,10 @@ from crawlers.health import RunObservations, run_health
 from crawlers.listings import Link
 from crawlers.pipeline import SinkWriter
 from crawlers.registry import (
+    EmbeddedJsonListing,
     FeedListing,
+    GenericListing,
+    ListListing,
     SitemapListing,
     SourceConfig,
     TwoStepListing,
@@ -112,6 +115,7 @@ def error_kind(failure: Failure) -> str:
     return name.lower()
 
 
+RENDERED_LISTINGS = (ListListing, GenericListing, EmbeddedJsonListing)  # HTML listing pages
 ARTICLE_FAILURES = ("no_body", "short_text", "no_content", "parse_error")
 REFUSED = ("http_401", "http_403", "robots_disallowed")  # fallback to the listing's text
 
@@ -190,9 +194,18 @@ class SourceSpider(scrapy.Spider):
 
     # -- requests --------------------------------------------------------------------------
 
+    def rendered(self, meta: dict[str, Any], html: bool = True) -> dict[str, Any]:
+        """Mark an HTML page request for the browser when the source asks for rendering."""
+        if self.source.render and html:
+            meta["playwright"] = True
+        return meta
+
     def request(
         self, spec: RequestSpec, callback: Callable[..., Any], role: str, **meta: Any
     ) -> Request:
+        html_page = role in ("page", "article") or (
+            role == "listing" and isinstance(self.source.listing, RENDERED_LISTINGS)
+        )
         return Request(
             spec.url,
             method=spec.method,
@@ -200,7 +213,7 @@ class SourceSpider(scrapy.Spider):
             body=spec.body,
             callback=callback,
             errback=self.on_error,
-            meta={"tw_role": role, **meta},
+            meta=self.rendered({"tw_role": role, **meta}, html_page and spec.method == "GET"),
         )
 
     def listing_request(self, url: str, page: int, **meta: Any) -> Request:
@@ -351,7 +364,9 @@ class SourceSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             headers=headers,
-            meta={"tw_link": link, "tw_role": "article", "handle_httpstatus_list": [304]},
+            meta=self.rendered(
+                {"tw_link": link, "tw_role": "article", "handle_httpstatus_list": [304]}
+            ),
             # deduplicated by canonical URL above; unfiltered so redirect loops hit the limit
             dont_filter=True,
         )
