@@ -65,12 +65,15 @@ def evaluate(
     as_json: Annotated[
         bool, typer.Option("--json", help="figures only, as JSON (no error list, no passage text)")
     ] = False,
+    origin: Annotated[
+        str | None, typer.Option(help='only passages of this origin: "own" or "real-form"')
+    ] = None,
 ) -> None:
     """Precision, recall and F1 of the extractor on annotated passages: overall, per type, per
     language variant and per form category, with the error list."""
     from nlp import evaluate as ev
 
-    report = ev.evaluate(path)
+    report = ev.evaluate(path, origin)
     if as_json:
         typer.echo(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode())
         return
