@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from api import errors
 from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
+from api.keystrength import weak_key_warning
 from api.routes import (
     admin,
     articles,
@@ -62,6 +63,8 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
         app.state.driver = driver
         app.state.neo4j_settings = settings
         if api.admin_key:
+            if (weak := weak_key_warning(api.admin_key)) is not None:
+                log.warning(weak)
             key_id = ensure_admin_key(driver, api.admin_key, settings.database)
             log.info("bootstrap admin key %s ensured", key_id)
         try:

@@ -45,6 +45,12 @@ class Neo4jSettings(BaseSettings):
     query_timeout_s: float = Field(
         default=10.0, validation_alias=AliasChoices("TOKENWATCH_QUERY_TIMEOUT")
     )
+    connect_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        validation_alias=AliasChoices("TOKENWATCH_NEO4J_CONNECT_TIMEOUT_S"),
+        description="how long a command waits for the Neo4j at NEO4J_URI before it gives up",
+    )
 
     @property
     def embedded(self) -> bool:
