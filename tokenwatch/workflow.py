@@ -84,8 +84,10 @@ def run_crawl(
             return crawl(chosen, sink, progress=display)
 
 
-def _article_from_doc(doc: DocInput, source_id: str, now: datetime) -> Article:
-    """An ingested document as an Article: the caller's id is kept as the article id."""
+def _article_from_doc(doc: DocInput, source_id: str, fetched_at: datetime) -> Article:
+    """An ingested document as an Article: the caller's id is kept as the article id.
+    Relative dates ("昨天 10:00") resolve against the document's reference_time, else
+    `fetched_at` (when the ingest ran)."""
     url = doc.url or f"urn:tokenwatch:{source_id}:{doc.id}"
     lang = doc.lang or ("zh" if any("\u4e00" <= c <= "\u9fff" for c in doc.text[:500]) else "en")
     return Article(
@@ -97,11 +99,18 @@ def _article_from_doc(doc: DocInput, source_id: str, now: datetime) -> Article:
         text=doc.text,
         lang=lang,
         # lenient: "2025-07-01", "2025/07/01 08:00", "2025年7月1日", RFC 2822 …; None if unreadable
-        published_at=parse_datetime(doc.published_at, lang) if doc.published_at else None,
-        fetched_at=now,
+        published_at=parse_datetime(doc.published_at, lang, _reference(doc, lang, fetched_at))
+        if doc.published_at
+        else None,
+        fetched_at=fetched_at,
         content_hash=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         simhash=simhash64(doc.text),
     )
+
+
+def _reference(doc: DocInput, lang: str, fetched_at: datetime) -> datetime:
+    given = parse_datetime(doc.reference_time, lang) if doc.reference_time else None
+    return given or fetched_at
 
 
 def _first_error(exc: Exception) -> str:
@@ -176,7 +185,9 @@ def ingest_jsonl(
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
 ) -> tuple[WriteResult, int]:
-    """Extract and link JSONL documents. `progress(done, total)` after each batch."""
+    """Extract and link JSONL documents; `now` is the ingest's fetch time (the CLI passes the
+    clock's reading; tests a fixed one). `progress(done, total)` after each batch."""
+    fetched_at = now or datetime.now(UTC)  # the CLI edge: the one place the clock is read
     registry_ids = [s.id for s in load_sources()]
     docs, bad = parse_doc_lines(inp, err)
     total = WriteResult()
@@ -191,7 +202,7 @@ def ingest_jsonl(
         sink = GraphSink(
             driver, Extractor.get(), neo4j.database, on_batch=batch_hooks(driver, neo4j.database)
         )
-        articles, skipped = to_articles(docs, source_id, now or datetime.now(UTC), err)
+        articles, skipped = to_articles(docs, source_id, fetched_at, err)
         bad += skipped
         if progress is not None:
             progress(0, len(articles))
