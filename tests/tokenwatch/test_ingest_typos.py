@@ -28,13 +28,13 @@ def test_unknown_source_suggests_the_closest_id() -> None:
 
 
 def test_unreadable_published_at_warns_with_line_and_field() -> None:
-    docs = [(3, DocInput(id="d1", text="DeepSeek cut prices.", published_at="yesterday")),
+    docs = [(3, DocInput(id="d1", text="DeepSeek cut prices.", published_at="last spring-ish")),
             (4, DocInput(id="d2", text="DeepSeek cut prices.", published_at="2025-07-01"))]
     err = io.StringIO()
     articles, bad = to_articles(docs, "ingest", NOW, err)
     assert bad == 0 and [a.id for a in articles] == ["d1", "d2"]
     assert articles[0].published_at is None and articles[1].published_at is not None
-    assert err.getvalue().startswith("line 3: warning: published_at 'yesterday' is not a date")
+    assert err.getvalue().startswith("line 3: warning: published_at 'last spring-ish' is not a date")
     assert "line 4" not in err.getvalue()
 
 
