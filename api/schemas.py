@@ -418,6 +418,12 @@ class CrawlRunOut(BaseModel):
     duplicates: int | None = None
     errors_total: int | None = None
     errors: dict[str, int] = {}
+    detail: str | None = Field(
+        default=None,
+        description="why the run failed, in words with the URLs (first few failures)",
+        examples=["robots.txt disallows https://www.example.cn/news/; HTTP 404 at "
+                  "https://www.example.cn/a/1.html"],
+    )
 
 
 class SourceHealth(BaseModel):

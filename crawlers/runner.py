@@ -146,7 +146,7 @@ def crawl(
     for source in sources:  # a spider that never opened still gets a (failed) run record
         if source.id not in done:
             missing = RunCounter(source.id, f"{run_prefix}-{source.id}", clock)
-            missing.errors["crawler"] += 1
+            missing.failed("crawler", "", "")
             results.append(missing.stats())
             writer.record_run(results[-1])
     order = {s.id: i for i, s in enumerate(sources)}

@@ -14,7 +14,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawlers import listings
+from crawlers import listings, reasons
 from crawlers.articles import parse_page
 from crawlers.errors import PageError
 from crawlers.listings import Link
@@ -51,6 +51,12 @@ class RunCounter:
         self.unchanged = 0
         self.duplicates = 0
         self.errors: Counter[str] = Counter()
+        self.reasons: list[str] = []  # the first failures, in words (crawlers/reasons.py)
+
+    def failed(self, kind: str, url: str, reason: str) -> None:
+        self.errors[kind] += 1
+        if len(self.reasons) < reasons.MAX_REASONS:
+            self.reasons.append(reasons.describe(kind, url, reason))
 
     def stats(self) -> CrawlRunStats:
         errors = sum(self.errors.values())
@@ -67,6 +73,7 @@ class RunCounter:
             duplicates=self.duplicates,
             errors=dict(self.errors),
             status=status,
+            detail=reasons.detail(self.reasons, errors),
         )
 
 
@@ -158,7 +165,7 @@ class SourceSpider(scrapy.Spider):
 
     def skip(self, url: str, kind: str, reason: str) -> None:
         """Log a broken page with its URL and reason, count it, and go on."""
-        self.counter.errors[kind] += 1
+        self.counter.failed(kind, url, reason)
         log.warning("skipped %s: %s (%s)", url, kind, reason)
         self.emit("error", url, kind)
 

@@ -80,6 +80,7 @@ class CrawlRunStats(BaseModel):
     duplicates: int = 0
     errors: dict[str, int] = Field(default_factory=dict)  # error kind -> count
     status: Literal["ok", "failed", "partial"] = "ok"
+    detail: str | None = None  # the first failures in words, with their URLs
 
 
 class CrawlProgress(BaseModel):

@@ -652,7 +652,7 @@ CALL (s) {
   OPTIONAL MATCH (c:CrawlRun)-[:FROM]->(s)
   WITH c ORDER BY c.started_at DESC LIMIT $window
   RETURN collect(c {.id, .source_id, .status, .started_at, .ended_at, .errors_total,
-                    .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds,
+                    .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds, .detail,
                     .error_counts}) AS runs
 }
 RETURN s {.id, .name, .kind, .lang, .url} AS source,
@@ -667,7 +667,7 @@ CALL (s) {
   OPTIONAL MATCH (c:CrawlRun)-[:FROM]->(s)
   WITH c ORDER BY c.started_at DESC LIMIT $window
   RETURN collect(c {.id, .source_id, .status, .started_at, .ended_at, .errors_total,
-                    .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds,
+                    .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds, .detail,
                     .error_counts}) AS runs
 }
 CALL (s) {

@@ -138,6 +138,10 @@ def crawl(
     from crawlers.display import summary_table
 
     Console().print(summary_table(runs))
+    for run in runs:  # the scheduler keeps the last "error:" line as the run's detail
+        if run.status == "failed":
+            err.print(f"error: crawl of {run.source_id} failed: {run.detail or run.errors}",
+                      markup=False, highlight=False, soft_wrap=True)
     if runs and all(r.status == "failed" for r in runs):
         raise typer.Exit(1)
 

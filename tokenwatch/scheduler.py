@@ -330,12 +330,16 @@ def _error_line(stderr: bytes | None) -> str | None:
     lines = [
         ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines() if ln.strip()
     ]
+    # our own reasons ("error: crawl of x failed: robots.txt disallows …") come first: a
+    # looser match would pick Scrapy's stats dump ('downloader/exception_type_count/…': 1)
+    ours = [ln for ln in lines if ln.startswith("error: ")]
     marked = [
         ln
         for ln in lines
         if any(w in ln.lower() for w in ("error", "exception", "traceback", "killed"))
+        and not ln.startswith(("'", "{"))  # lines of the stats dict
     ]
-    picked = marked or lines
+    picked = ours or marked or lines
     return picked[-1][:500] if picked else None
 
 

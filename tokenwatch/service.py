@@ -48,6 +48,7 @@ def after_crawl(
                     ended_at=outcome.ended_at,
                     errors={kind: 1},
                     status="failed",
+                    detail=outcome.detail,
                 ),
                 database,
             )
