@@ -957,7 +957,8 @@ LIMIT 1
 REPEAT_ALERT: Final = """
 MATCH (a:Alert {id: $id})
 SET a.last_seen_at = $now, a.occurrences = a.occurrences + 1,
-    a.evidence_json = $evidence_json, a.entities = $entities
+    a.evidence_json = $evidence_json, a.entities = $entities,
+    a.title = $title, a.summary = $summary
 """
 
 CREATE_ALERT: Final = """
@@ -1012,7 +1013,7 @@ RETURN d.id AS id, d.body AS body, d.attempts AS attempts, d.alert_id AS alert_i
        w.id AS webhook_id, w.url AS url, w.secret AS secret,
        w.previous_secret AS previous_secret,
        w.previous_secret_expires_at AS previous_secret_expires_at,
-       w.failing_since IS NOT NULL AS failing
+       w.failing_since IS NOT NULL AS failing, w.format AS format, w.bot_secret AS bot_secret
 """
 
 COMPLETE_DELIVERY: Final = """
@@ -1198,3 +1199,19 @@ CALL () {
 }
 RETURN collect(DISTINCT eid) AS ids
 """
+
+# --- rule checks: which of the ids a rule names exist (entities, sources, sectors) --------
+
+KNOWN_ENTITY_IDS: Final = f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY_MATCH} {{id: id}})
+RETURN DISTINCT n.id AS id
+"""
+
+KNOWN_SOURCE_IDS: Final = """
+UNWIND $ids AS id
+MATCH (s:Source {id: id})
+RETURN s.id AS id
+"""
+
+KNOWN_SECTORS: Final = "MATCH (c:Company) WHERE c.sector IS NOT NULL RETURN DISTINCT c.sector AS s"
