@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 
 from alerts.clock import Clock, utcnow
-from api import errors
+from api import docs, errors, openapi, prometheus
 from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
 from api.keystrength import weak_key_warning
 from api.routes import (
@@ -79,15 +79,21 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by api/docs.py from local assets (no CDN)
+        redoc_url=None,
+        openapi_tags=openapi.TAGS,
     )
     app.state.api_settings = api
     app.state.clock = clock
     app.state.key_cache = KeyCache(api.key_cache_s)
     app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
     errors.install(app)
+    prometheus.install(app)
+    docs.install(app)
+    openapi.install(app)
     app.include_router(health.router)
     secured = {"dependencies": [Depends(authenticate)],
-               "responses": errors.problems(401, 429)}
+               "responses": errors.problems(401, 429, 504)}
     app.include_router(_v1(), prefix="/v1", **secured)  # type: ignore[arg-type]
     # unversioned aliases of the first routes, kept for early clients; not in the schema
     app.include_router(_v1(), include_in_schema=False, **secured)  # type: ignore[arg-type]
