@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 
 from alerts.clock import Clock, utcnow
-from api import docs, errors, openapi, prometheus
+from api import csvout, docs, errors, openapi, prometheus
 from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
 from api.keystrength import weak_key_warning
 from api.routes import (
@@ -88,6 +88,7 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     app.state.key_cache = KeyCache(api.key_cache_s)
     app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
     errors.install(app)
+    csvout.install(app)
     prometheus.install(app)
     docs.install(app)
     openapi.install(app)

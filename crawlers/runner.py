@@ -30,7 +30,9 @@ class CrawlSettings(BaseSettings):
     """Crawl settings; every field has an env var TOKENWATCH_CRAWL_<NAME>. Build it where it is
     used (`CrawlSettings()`), never at import time."""
 
-    model_config = SettingsConfigDict(env_prefix="TOKENWATCH_CRAWL_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="TOKENWATCH_CRAWL_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     batch_size: int = 16  # articles per sink.write call
     user_agent: str = "TokenwatchBot/0.1 (+https://tokenwatch.invalid/bot)"

@@ -362,6 +362,13 @@ CALL () {{
   {ft}MATCH (e:Company) WHERE $ticker IN e.tickers RETURN e, 100.0 AS score
   UNION
   MATCH (e:{ENTITY_MATCH} {{id: $q}}) RETURN e, 200.0 AS score
+  UNION
+  // an exact name or alias (any case) outranks every partial match: "DeepSeek" finds the
+  // company before DeepSeek-V3, -R1 … whose names merely contain it
+  MATCH (e:{ENTITY_MATCH})
+  WHERE toLower($q) IN [x IN [e.name, e.name_zh, e.name_en] + coalesce(e.aliases, [])
+                        WHERE x IS NOT NULL | toLower(x)]
+  RETURN e, 150.0 AS score
 }}
 WITH e, max(score) AS score
 WHERE $labels IS NULL OR any(l IN labels(e) WHERE l IN $labels)
@@ -722,14 +729,22 @@ RETURN n.id AS id, labels(n)[0] AS label, coalesce(n.name, n.title, n.kind, n.ca
 """
 
 
-def shortest_paths(max_length: int, rel_types: tuple[str, ...]) -> str:
+PROVENANCE_LABELS: Final = ("Source", "Article")  # where facts come from, not how things relate
+
+
+def shortest_paths(max_length: int, rel_types: tuple[str, ...],
+                   provenance: bool = False) -> str:
+    """All shortest paths; through Source and Article nodes only with `provenance` (else
+    every company is two hops from every other through any article naming both)."""
     if not 1 <= int(max_length) <= 10:
         raise ValueError("max_length out of range")
     rels = "|".join(rel_type(t) for t in rel_types)
+    hidden = "" if provenance else "".join(
+        f" AND NOT n:{label(lbl)}" for lbl in PROVENANCE_LABELS)
     return f"""
 MATCH (a:{ENTITY_MATCH} {{id: $from}}), (b:{ENTITY_MATCH} {{id: $to}})
 MATCH p = allShortestPaths((a)-[:{rels}*..{int(max_length)}]-(b))
-WHERE all(n IN nodes(p) WHERE {_PUBLIC_NODE})
+WHERE all(n IN nodes(p) WHERE ({_PUBLIC_NODE}){hidden})
 WITH p LIMIT $limit
 RETURN [n IN nodes(p) | {{id: n.id, label: labels(n)[0],
                           name: coalesce(n.name, n.title, n.kind, n.category)}}] AS nodes,

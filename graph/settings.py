@@ -17,7 +17,9 @@ class Neo4jSettings(BaseSettings):
     cluster, e.g. `neo4j://host:7687`) is used; otherwise Tokenwatch runs its own embedded
     Neo4j Community on loopback."""
 
-    model_config = SettingsConfigDict(env_prefix="NEO4J_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="NEO4J_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     uri: str | None = None
     user: str = "neo4j"

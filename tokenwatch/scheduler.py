@@ -77,7 +77,10 @@ SPIKE_JOB = "alerts:spikes"
 
 
 class SchedulerSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TOKENWATCH_SCHEDULER_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="TOKENWATCH_SCHEDULER_", extra="ignore", env_file=".env",
+        env_file_encoding="utf-8",
+    )
 
     store_url: str | None = None  # default: sqlite:///<TOKENWATCH_DATA_DIR>/scheduler.sqlite
     misfire_grace_s: float = Field(default=300.0, gt=0)
@@ -627,6 +630,14 @@ class CrawlScheduler:
         if declared is not None:
             kw["declared"] = declared
         return kw
+
+    def update_specs(self, specs: Sequence[JobSpec]) -> None:
+        """New job specs (the registry changed): jobs are added, removed or rescheduled now
+        when leading, else when this scheduler becomes the leader."""
+        with self._state_lock:
+            self.specs = list(specs)
+            if self._leader and self._sched is not None:
+                self._sync_jobs()
 
     def _sync_jobs(self) -> None:
         sched = self._require()

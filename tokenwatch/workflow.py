@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from alerts.evaluate import batch_hooks
 from crawlers.dates import parse_datetime
 from crawlers.dedupe import simhash64
-from crawlers.registry import SourceConfig, load_sources, select
+from crawlers.overlay import load_registry
+from crawlers.registry import SourceConfig, select
 from crawlers.types import Article, CrawlRunStats, WriteResult
 from crawlers.urls import canonicalize
 from graph import db, writer
@@ -71,7 +72,7 @@ def run_crawl(
     from crawlers.display import CrawlDisplay
     from crawlers.runner import crawl
 
-    registry = load_sources(sources_file) if sources_file else load_sources()
+    registry = load_registry(sources_file, get_settings().overlay_path)
     chosen = select(registry, list(ids))
     with graph_session(neo4j) as (driver, _uri):
         prepare_graph(driver, registry, neo4j.database)
@@ -188,7 +189,7 @@ def ingest_jsonl(
     """Extract and link JSONL documents; `now` is the ingest's fetch time (the CLI passes the
     clock's reading; tests a fixed one). `progress(done, total)` after each batch."""
     fetched_at = now or datetime.now(UTC)  # the CLI edge: the one place the clock is read
-    registry_ids = [s.id for s in load_sources()]
+    registry_ids = [s.id for s in load_registry(None, get_settings().overlay_path)]
     docs, bad = parse_doc_lines(inp, err)
     total = WriteResult()
     size = get_settings().ingest_batch_size

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.neo4j
 
 
 def test_metrics_in_prometheus_format(api_client: Any, admin_key: str) -> None:
-    api_client.get("/v1/entities/search", params={"q": "阿里云"}, headers=auth_headers(admin_key))
+    searched = api_client.get("/v1/entities/search", params={"q": "阿里云"},
+                              headers=auth_headers(admin_key))
+    assert searched.status_code == 200, searched.text
     r = api_client.get("/metrics")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     text = r.text
@@ -21,7 +23,7 @@ def test_metrics_in_prometheus_format(api_client: Any, admin_key: str) -> None:
                  "tokenwatch_delivery_queue_depth", "tokenwatch_crawls_running",
                  'tokenwatch_http_request_duration_seconds_count{method="GET",'
                  'route="/v1/entities/search",status="200"}'):
-        assert name in text, name
+        assert name in text, [ln for ln in text.splitlines() if "_count" in ln]
     assert "阿里云" not in text  # route templates, never values, become labels
 
 
