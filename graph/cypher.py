@@ -362,15 +362,13 @@ CALL () {{
   {ft}MATCH (e:Company) WHERE $ticker IN e.tickers RETURN e, 100.0 AS score
   UNION
   MATCH (e:{ENTITY_MATCH} {{id: $q}}) RETURN e, 200.0 AS score
-  UNION
-  // an exact name or alias (any case) outranks every partial match: "DeepSeek" finds the
-  // company before DeepSeek-V3, -R1 … whose names merely contain it
-  MATCH (e:{ENTITY_MATCH})
-  WHERE toLower($q) IN [x IN [e.name, e.name_zh, e.name_en] + coalesce(e.aliases, [])
-                        WHERE x IS NOT NULL | toLower(x)]
-  RETURN e, 150.0 AS score
 }}
 WITH e, max(score) AS score
+// an exact name or alias (any case) outranks every partial match: "DeepSeek" finds the
+// company before DeepSeek-V3, -R1 … whose names merely contain it (no scan: only hits)
+WITH e, score + CASE WHEN toLower($q) IN [x IN [e.name, e.name_zh, e.name_en]
+                                              + coalesce(e.aliases, []) WHERE x IS NOT NULL
+                                          | toLower(x)] THEN 150.0 ELSE 0.0 END AS score
 WHERE $labels IS NULL OR any(l IN labels(e) WHERE l IN $labels)
 RETURN e {{{_ENTITY_FIELDS}}} AS entity, labels(e) AS labels, score
 ORDER BY score DESC, e.id
