@@ -201,17 +201,12 @@ def up(
 def neo4j_start() -> None:
     """Start the embedded Neo4j in the background (data in TOKENWATCH_NEO4J_HOME)."""
     from graph import embedded
-    from graph.errors import GraphError
 
     settings = Neo4jSettings()
     if not settings.embedded:
         err.print(f"NEO4J_URI is set ({settings.uri}): nothing to start")
         raise typer.Exit(0)
-    try:
-        st = embedded.start_daemon(settings)
-    except GraphError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
+    st = embedded.start_daemon(settings)  # GraphError: one line, exit 2 (one_line_errors)
     typer.echo(f"running pid={st.pid} uri={st.uri} home={settings.home.resolve()}")
 
 

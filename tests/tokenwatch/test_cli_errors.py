@@ -106,3 +106,15 @@ def test_extract_reads_a_gbk_file_as_chinese(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert '"lang":"zh"' in proc.stdout and '"id":"nda"' in proc.stdout
     assert "read as GB18030" in proc.stderr
+
+
+def test_bolt_port_taken_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        proc = tw("neo4j", "start", env={"TOKENWATCH_NEO4J_HOME": str(tmp_path / "n"),
+                                         "TOKENWATCH_NEO4J_PORT": str(port)})
+    assert proc.returncode != 0
+    line = one_error_line(proc)
+    assert f"Bolt port {port}" in line and "TOKENWATCH_NEO4J_PORT" in line
