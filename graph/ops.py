@@ -14,11 +14,9 @@ CALL () { MATCH (d:Delivery) RETURN collect(d.status) AS deliveries }
 RETURN runs, articles, deliveries
 """
 
-READY = """
-CALL () { SHOW CONSTRAINTS YIELD name RETURN count(name) AS constraints }
-CALL () { MATCH (c:Company) WHERE c.kb RETURN count(c) AS kb }
-RETURN constraints, kb
-"""
+# SHOW cannot run inside a subquery: two statements
+CONSTRAINT_COUNT = "SHOW CONSTRAINTS YIELD name RETURN count(name) AS n"
+KB_COUNT = "MATCH (c:Company) WHERE c.kb RETURN count(c) AS n"
 
 
 @dataclass
@@ -45,11 +43,11 @@ def ops_counts(driver: Driver, database: str | None = None,
 
 def readiness(driver: Driver, database: str | None = None) -> list[str]:
     """What keeps the graph from serving (empty when ready): no schema, no knowledge base."""
-    records, _, _ = driver.execute_query(READY, database_=database)
-    row = records[0]
     problems = []
-    if int(row["constraints"]) == 0:
+    constraints, _, _ = driver.execute_query(CONSTRAINT_COUNT, database_=database)
+    kb, _, _ = driver.execute_query(KB_COUNT, database_=database)
+    if int(constraints[0]["n"]) == 0:
         problems.append("the schema is not applied (no constraints)")
-    if int(row["kb"]) == 0:
+    if int(kb[0]["n"]) == 0:
         problems.append("the knowledge base is not loaded")
     return problems

@@ -32,10 +32,14 @@ def ingest_progress(
     task = bar.add_task("ingest", total=None)
 
     def update(done: int, total: int) -> None:
+        if not bar.live.is_started:  # drawn once there is work: an early error stays one line
+            bar.start()
         bar.update(task, completed=done, total=total)
 
-    with bar:
+    try:
         yield update
+    finally:
+        bar.stop()
 
 
 def ingest_summary(result: WriteResult, bad_lines: int, elapsed_s: float) -> Table:
