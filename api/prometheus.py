@@ -91,6 +91,8 @@ def install(app: FastAPI) -> None:
         response = await call_next(request)
         route = request.scope.get("route")
         template = getattr(route, "path", None) or "unmatched"  # ids never become labels
+        if request.url.path.startswith("/v1/") and not template.startswith("/v1/"):
+            template = "/v1" + template  # the versioned and alias routers share route objects
         latency.labels(request.method, template, str(response.status_code)).observe(
             time.perf_counter() - started)
         return response

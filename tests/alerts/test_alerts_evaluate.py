@@ -65,7 +65,7 @@ def test_volume_crossing_uses_the_previous_observation_in_the_graph(
     assert crossed.created
     assert ingest(graph, evaluator, [volume(3, 1.3e14)]) == []  # already above
     alert = outbox.get_alert(graph, OWNER, crossed.alert_id)
-    assert alert is not None and "crossed above 1e+14" in alert["title"]
+    assert alert is not None and "120万亿/天 crossed above 100万亿/天" in alert["title"]
 
 
 def test_token_price_cut_against_previous_price_and_risk_source_kinds(
@@ -105,7 +105,7 @@ def test_spike_rule_counts_mentions_in_window_against_baseline(
     writer.write_batch(graph, writer.build_batch(items))
     [spike] = evaluator.run_spikes()
     alert = outbox.get_alert(graph, OWNER, spike.alert_id)
-    assert alert is not None and "6 articles mention moonshot" in alert["summary"]
+    assert alert is not None and "6 articles mention 月之暗面" in alert["summary"]
     assert evaluator.run_spikes()[0].created is False  # grouped within the cooldown
 
 

@@ -63,7 +63,7 @@ def test_openapi_is_filled(api_client: Any) -> None:
 def test_problem_types_name_the_error(api_client: Any, admin_key: str) -> None:
     r = api_client.get("/v1/entities/nosuch-entity", headers=auth_headers(admin_key))
     assert r.status_code == 404 and r.json()["type"] == "/problems/not-found"
-    assert "not visible" in api_client.get("/problems/not-found").json()["description"]
+    assert "visible to the caller" in api_client.get("/problems/not-found").json()["description"]
 
 
 def test_weak_admin_key_is_warned_about() -> None:
