@@ -1,8 +1,8 @@
 """`Accept: text/csv` on list and series endpoints: the same rows as the JSON, as CSV.
 
 One query layer, two renderings: the route answers JSON as always and this middleware turns
-the row list of the answer (`items` of a page, `points` of a series, or the one list of
-objects an answer holds) into CSV. Nested objects become dotted columns (`source.id`), lists
+the row list of the answer (`items` of a page, `points` of a series) into CSV; any other
+answer is 406. Nested objects become dotted columns (`source.id`), lists
 are joined with `;`. The cursor of the next page goes in the `Link` header (rel="next")."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request, Response
 from api.errors import PROBLEM, problem
 
 CSV = "text/csv"
-ROW_KEYS = ("items", "points", "observations", "prices", "paths", "nodes")
+ROW_KEYS = ("items", "points")  # a page of a list, the points of a series
 
 
 def wants_csv(accept: str | None) -> bool:
@@ -49,8 +49,7 @@ def rows_of(data: Any) -> list[dict[str, Any]] | None:
     for key in ROW_KEYS:
         if isinstance(data.get(key), list):
             return [r for r in data[key] if isinstance(r, dict)]
-    lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
-    return lists[0] if len(lists) == 1 else None
+    return None
 
 
 def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, str]:
