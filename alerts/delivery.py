@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from alerts import payloads, signing
+from alerts import channels, payloads, signing
 from alerts.clock import utcnow
 from alerts.errors import AlertsError, UnsafeUrl
 from alerts.evaluate import webhook_disabled_draft
@@ -51,15 +51,19 @@ class Sender:
     def close(self) -> None:
         self.client.close()
 
-    def send(self, url: str, msg_id: str, body: str, secrets_: tuple[str, ...]) -> Outcome:
+    def send(self, url: str, msg_id: str, body: str, secrets_: tuple[str, ...],
+             fmt: str = "generic", bot_secret: str | None = None) -> Outcome:
         started = time.perf_counter()
-        timestamp = int(time.time())
+        now = time.time()
+        timestamp = int(now)
+        url, body = channels.prepare(fmt, bot_secret, url, body, now)
         headers = {"content-type": "application/json",
                    **signing.headers(secrets_, msg_id, timestamp, body)}
         try:
             self.guard.check_url(url)
             with attempt_deadline(self.settings.attempt_timeout_s):
                 resp = self.client.post(url, content=body.encode("utf-8"), headers=headers)
+                answer = resp.text[:4096] if fmt in channels.BODY_VERDICT else ""
                 resp.close()
         except UnsafeUrl as exc:
             return Outcome(ok=False, error=f"refused by SSRF guard: {exc}",
@@ -70,7 +74,12 @@ class Sender:
         except (httpx.HTTPError, AlertsError, OSError) as exc:
             return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:300],
                            duration_ms=_ms(started))
-        return judge(resp.status_code, resp.headers.get("retry-after"), _ms(started))
+        outcome = judge(resp.status_code, resp.headers.get("retry-after"), _ms(started))
+        refused = channels.body_error(fmt, answer) if outcome.ok else None
+        if refused is not None:  # 200 with an error code: a failure, recorded and retried
+            return Outcome(ok=False, status_code=resp.status_code, error=refused,
+                           duration_ms=outcome.duration_ms)
+        return outcome
 
 
 def _ms(started: float) -> float:
@@ -181,7 +190,7 @@ class DeliveryWorker:
 
     def _attempt(self, c: Claimed) -> None:
         try:
-            outcome = self.sender.send(c.url, c.id, c.body, c.secrets)
+            outcome = self.sender.send(c.url, c.id, c.body, c.secrets, c.format, c.bot_secret)
             self._record(c, outcome)
         except Exception:
             log.exception("delivery %s: attempt could not be recorded", c.id)
@@ -249,7 +258,8 @@ def test_send(driver: Driver, sender: Sender, webhook: dict[str, Any], now: date
     expires = webhook.get("previous_secret_expires_at")
     if webhook.get("previous_secret") and expires is not None and _native(expires) > now:
         keys.append(webhook["previous_secret"])
-    outcome = sender.send(webhook["url"], row["id"], body, tuple(keys))
+    outcome = sender.send(webhook["url"], row["id"], body, tuple(keys),
+                          webhook.get("format") or "generic", webhook.get("bot_secret"))
     outbox.complete_delivery(driver, row["id"], "test", "succeeded" if outcome.ok else "failed",
                              None, outcome.status_code, outcome.error, outcome.duration_ms,
                              now, database)

@@ -109,9 +109,15 @@ def article_fact(article: Article, extraction: Extraction, source_kind: str | No
     )
 
 
+def kb_names() -> dict[str, str]:
+    """Display names of KB entities (alert titles name entities, not ids)."""
+    return {entry.id: entry.name for entry in load_kb()}
+
+
 def batch_facts(items: Sequence[tuple[Article, Extraction]], kinds: dict[str, str],
                 previous: dict[str, float],
-                moved: Mapping[str, str] | None = None) -> BatchFacts:
+                moved: Mapping[str, str] | None = None,
+                names: Mapping[str, str] | None = None) -> BatchFacts:
     """Pure: the facts of one batch, observation/risk ids exactly as the writer stores them,
     entity ids redirected through the curated merges in `moved` (old id -> survivor id)."""
     redirect = moved or {}
@@ -133,7 +139,8 @@ def batch_facts(items: Sequence[tuple[Article, Extraction]], kinds: dict[str, st
             risks.append(RiskFact(id=r["id"], article_id=article.id, category=r["category"],
                                   score=float(r["score"]), quote=r["quote"],
                                   entity_ids=concerned))
-    return BatchFacts(articles=articles, observations=tuple(observations), risks=tuple(risks))
+    return BatchFacts(articles=articles, observations=tuple(observations), risks=tuple(risks),
+                      names=dict(names or {}))
 
 
 def previous_rows(items: Sequence[tuple[Article, Extraction]],
@@ -207,7 +214,8 @@ class AlertEvaluator:
         if any(r.spec.type == "metric" for r in rules):
             previous = outbox.previous_observations(
                 self.driver, previous_rows(items, moved), self.database)
-        return self.record(evaluate_batch(rules, batch_facts(items, kinds, previous, moved),
+        return self.record(evaluate_batch(rules, batch_facts(items, kinds, previous, moved,
+                                                      kb_names()),
                                           self.watches(rules)))
 
     def watches(self, rules: Sequence[Rule]) -> dict[str, frozenset[str]]:
@@ -245,7 +253,7 @@ class AlertEvaluator:
                                         source_id=e["source_id"],
                                         published_at=_native(e["published_at"]))
                                for e in r["recent"])) for r in rows]
-            drafts += eval_spike(rule, spec, counts)
+            drafts += eval_spike(rule, spec, counts, kb_names())
         return self.record(drafts)
 
     def check_source_health(self, source_ids: Sequence[str] = ()) -> list[Recorded]:

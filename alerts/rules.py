@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
+from alerts import figures
 from alerts.types import AlertDraft, Evidence, Severity
 
 RiskCategory = Literal["policy_regulatory", "technology_shortfall", "adoption_shortfall",
@@ -21,6 +22,9 @@ RiskCategory = Literal["policy_regulatory", "technology_shortfall", "adoption_sh
 SourceKind = Literal["policy", "industry", "company", "intl"]
 MetricKind = Literal["token_volume", "token_price", "price_change"]
 Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=200)]
+
+
+MAX_CHANGE = 10.0  # a `change` threshold above 1000% is a percent typed by mistake
 
 
 class _Spec(BaseModel):
@@ -42,19 +46,25 @@ class RiskSpec(_Spec):
 
 
 class MetricSpec(_Spec):
-    """A threshold on an observation.
+    """A threshold on an observation. Relative thresholds are fractions, the unit of
+    `price_change` (降价97% is -0.97): 0.5 means 50%.
 
-    - `price_cut`: a `price_change` of at least `threshold` percent down (降价97% is -0.97),
-      or a `token_price` at least `threshold` percent below the previous price of the subject;
+    - `price_cut`: a `price_change` of at least `threshold` down (0.5: a cut of 50% or more),
+      or a `token_price` at least `threshold` below the previous price of the subject;
+      0 < threshold <= 1;
     - `crosses_above` / `crosses_below`: the value crosses `threshold` (in the metric's units,
       e.g. 1e14 tokens/day for 100万亿) against the previous observation of the same subject
       (a first observation beyond the level counts as a crossing);
-    - `change`: the value moved at least `threshold` percent from the previous observation.
+    - `change`: the value moved at least `threshold` (a fraction: 0.2 = 20%, 1.0 = doubled)
+      from the previous observation; 0 < threshold <= 10.
     """
 
     type: Literal["metric"] = "metric"
     condition: Literal["price_cut", "crosses_above", "crosses_below", "change"]
-    threshold: float = Field(gt=0)
+    threshold: float = Field(gt=0, description="price_cut and change: a fraction (0.5 = 50%, "
+                             "the unit of price_change); crosses_*: a level in the metric's "
+                             "units (1e14 tokens/day = 100万亿/天, 0.8 CNY per 1M tokens)",
+                             examples=[0.5])
     kind: MetricKind | None = Field(default=None, description="required except for price_cut")
     subjects: Ids = Field(default_factory=list, description="subject ids; empty: any subject")
     sectors: Ids = Field(default_factory=list, description="watch every company of these "
@@ -68,12 +78,19 @@ class MetricSpec(_Spec):
     @model_validator(mode="after")
     def _coherent(self) -> MetricSpec:
         if self.condition == "price_cut":
-            if self.threshold > 100:
-                raise ValueError("price_cut threshold is a percentage between 0 and 100")
+            if self.threshold > 1:
+                raise ValueError(
+                    f"price_cut threshold is a fraction like price_change (0.5 = a 50% cut), "
+                    f"between 0 and 1; {self.threshold:g} reads as a percent: use "
+                    f"{self.threshold / 100:g}")
             if self.kind not in (None, "price_change", "token_price"):
                 raise ValueError("price_cut applies to price_change or token_price")
         elif self.kind is None:
             raise ValueError(f"kind is required for condition {self.condition!r}")
+        elif self.condition == "change" and self.threshold > MAX_CHANGE:
+            raise ValueError(
+                f"change threshold is a fraction (0.2 = 20%, 1 = doubled), at most {MAX_CHANGE:g}"
+                f"; {self.threshold:g} reads as a percent: use {self.threshold / 100:g}")
         elif self.kind == "price_change" and self.condition != "change":
             raise ValueError("crossing a level applies to token_volume or token_price")
         return self
@@ -199,6 +216,7 @@ class BatchFacts:
     articles: dict[str, ArticleFact]
     observations: tuple[ObservationFact, ...] = ()
     risks: tuple[RiskFact, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # entity id -> display name
 
 
 def _evidence(article: ArticleFact | None, sentence: str | None) -> Evidence:
@@ -263,9 +281,10 @@ def eval_risk(rule: Rule, spec: RiskSpec, facts: BatchFacts, watch: Watch) -> li
             continue
         watched = sorted(concerned & watch) if watch is not None else sorted(concerned)
         who = ", ".join(watched) or "unattributed"
+        shown = figures.names_list(watched, facts.names) or "unattributed"
         out.append(_draft(
             rule, f"{risk.category}:{who}",
-            f"{risk.category.replace('_', ' ')} risk: {who}",
+            f"{risk.category.replace('_', ' ')} risk: {shown}",
             f"{risk.quote} (score {risk.score:.2f}, rule {rule.name!r})",
             [_evidence(art, risk.quote)], watched,
             [f"RiskSignal:{risk.id}", f"Article:{risk.article_id}"],
@@ -276,36 +295,44 @@ def eval_risk(rule: Rule, spec: RiskSpec, facts: BatchFacts, watch: Watch) -> li
 # --- metric -----------------------------------------------------------------------------
 
 
-def _pct(value: float, previous: float) -> float:
-    return (value - previous) / abs(previous) * 100.0
+def _rel(value: float, previous: float) -> float:
+    """Relative change as a fraction (the unit of price_change)."""
+    return (value - previous) / abs(previous)
 
 
 def _metric_hit(spec: MetricSpec, obs: ObservationFact) -> str | None:
-    """A short description of why `obs` matches, or None."""
+    """A short description of why `obs` matches (figures formatted for people), or None."""
     prev = obs.previous_value
     t = spec.threshold
+
+    def fig(value: float) -> str:
+        return figures.metric(obs.kind, value, obs.period, obs.currency)
+
     if spec.condition == "price_cut":
         if obs.kind == "price_change" and spec.kind in (None, "price_change"):
-            return f"price cut {-obs.value * 100:.0f}%" if obs.value <= -t / 100.0 else None
+            return f"price cut {figures.fraction(-obs.value)}" if obs.value <= -t else None
         if obs.kind == "token_price" and spec.kind in (None, "token_price") and prev:
-            drop = -_pct(obs.value, prev)
-            return f"price down {drop:.0f}% ({prev:g} → {obs.value:g})" if drop >= t else None
+            drop = -_rel(obs.value, prev)
+            return (f"price down {figures.fraction(drop)} ({fig(prev)} → {fig(obs.value)})"
+                    if drop >= t else None)
         return None
     if obs.kind != spec.kind:
         return None
+    label = figures.METRIC_LABEL.get(obs.kind, obs.kind)
     if spec.condition == "crosses_above":
         crossed = obs.value >= t and (prev is None or prev < t)
-        return f"{obs.value:g} crossed above {t:g}" if crossed else None
+        return f"{label} {fig(obs.value)} crossed above {fig(t)}" if crossed else None
     if spec.condition == "crosses_below":
         crossed = obs.value <= t and (prev is None or prev > t)
-        return f"{obs.value:g} crossed below {t:g}" if crossed else None
+        return f"{label} {fig(obs.value)} crossed below {fig(t)}" if crossed else None
     if prev is None or prev == 0:
         return None
-    change = _pct(obs.value, prev)
+    change = _rel(obs.value, prev)
     if abs(change) < t or (spec.direction == "up" and change < 0) or (
             spec.direction == "down" and change > 0):
         return None
-    return f"changed {change:+.0f}% ({prev:g} → {obs.value:g})"
+    sign = "+" if change > 0 else ""
+    return f"{label} changed {sign}{figures.fraction(change)} ({fig(prev)} → {fig(obs.value)})"
 
 
 def eval_metric(rule: Rule, spec: MetricSpec, facts: BatchFacts,
@@ -322,10 +349,11 @@ def eval_metric(rule: Rule, spec: MetricSpec, facts: BatchFacts,
         if why is None:
             continue
         subject = obs.subject_id or obs.subject_text or "market"
+        shown = figures.name(obs.subject_id, facts.names, obs.subject_text or "market")
         art = facts.articles.get(obs.article_id)
         out.append(_draft(
             rule, f"{subject}:{obs.kind}:{spec.condition}:{spec.threshold:g}",
-            f"{subject}: {why}", f"{obs.quote or why} (rule {rule.name!r})",
+            f"{shown}: {why}", f"{obs.quote or why} (rule {rule.name!r})",
             [_evidence(art, obs.quote)], [obs.subject_id] if obs.subject_id else [],
             [f"Observation:{obs.id}", f"Article:{obs.article_id}"],
         ))
@@ -354,11 +382,11 @@ def eval_policy(rule: Rule, spec: PolicySpec, facts: BatchFacts,
             continue
         key = art.policy_ids[0] if art.policy_ids else art.id
         title = art.policy_titles[0] if art.policy_titles else art.title
-        issuer = f" by {', '.join(art.issuers)}" if art.issuers else ""
+        issuer = f" by {figures.names_list(art.issuers, facts.names)}" if art.issuers else ""
         sentence = next((art.entity_sentences[e] for e in hit_entities
                          if e in art.entity_sentences), None)
         why = "; ".join(filter(None, [
-            f"mentions {', '.join(hit_entities)}" if hit_entities else "",
+            f"mentions {figures.names_list(hit_entities, facts.names)}" if hit_entities else "",
             f"keywords {', '.join(hit_words)}" if hit_words else "",
         ]))
         out.append(_draft(
@@ -425,7 +453,8 @@ class MentionCounts:
     evidence: tuple[Evidence, ...] = ()
 
 
-def eval_spike(rule: Rule, spec: SpikeSpec, counts: Sequence[MentionCounts]) -> list[AlertDraft]:
+def eval_spike(rule: Rule, spec: SpikeSpec, counts: Sequence[MentionCounts],
+               names: Mapping[str, str] | None = None) -> list[AlertDraft]:
     out = []
     windows_in_baseline = spec.baseline_days * 24.0 / spec.window_hours
     for c in counts:
@@ -433,9 +462,10 @@ def eval_spike(rule: Rule, spec: SpikeSpec, counts: Sequence[MentionCounts]) -> 
         if c.window < spec.min_mentions or c.window < spec.factor * max(expected, 1e-9):
             continue
         ratio = f"{c.window / expected:.1f}×" if expected > 0 else "new"
+        shown = figures.name(c.entity_id, names or {})
         out.append(_draft(
-            rule, c.entity_id, f"Mention spike: {c.entity_id}",
-            f"{c.window} articles mention {c.entity_id} in the last {spec.window_hours:g} h "
+            rule, c.entity_id, f"Mention spike: {shown}",
+            f"{c.window} articles mention {shown} in the last {spec.window_hours:g} h "
             f"against {expected:.1f} on average ({ratio})",
             c.evidence, [c.entity_id],
             [f"Article:{e.article_id}" for e in c.evidence if e.article_id],

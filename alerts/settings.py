@@ -10,7 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class AlertSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TOKENWATCH_ALERTS_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="TOKENWATCH_ALERTS_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     # The Standard Webhooks retry schedule (0 s, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h,
     # 20 h, 24 h) multiplied by this factor; tests and benchmarks run it at 0.001 or less.

@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 
 from alerts.clock import Clock, utcnow
-from api import errors
+from api import csvout, docs, errors, openapi, prometheus
 from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
+from api.keystrength import weak_key_warning
 from api.routes import (
     admin,
     articles,
@@ -64,6 +65,8 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
         app.state.driver = driver
         app.state.neo4j_settings = settings
         if api.admin_key:
+            if (weak := weak_key_warning(api.admin_key)) is not None:
+                log.warning(weak)
             key_id = ensure_admin_key(driver, api.admin_key, settings.database)
             log.info("bootstrap admin key %s ensured", key_id)
         try:
@@ -76,15 +79,22 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by api/docs.py from local assets (no CDN)
+        redoc_url=None,
+        openapi_tags=openapi.TAGS,
     )
     app.state.api_settings = api
     app.state.clock = clock
     app.state.key_cache = KeyCache(api.key_cache_s)
     app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
     errors.install(app)
+    csvout.install(app)
+    prometheus.install(app)
+    docs.install(app)
+    openapi.install(app)
     app.include_router(health.router)
     secured = {"dependencies": [Depends(authenticate)],
-               "responses": errors.problems(401, 429)}
+               "responses": errors.problems(401, 429, 504)}
     app.include_router(_v1(), prefix="/v1", **secured)  # type: ignore[arg-type]
     # unversioned aliases of the first routes, kept for early clients; not in the schema
     app.include_router(_v1(), include_in_schema=False, **secured)  # type: ignore[arg-type]

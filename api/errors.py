@@ -91,9 +91,17 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+PROBLEM_BASE = "/problems/"  # relative to the API; GET it for a description of the error
+
+
+def problem_slug(title: str) -> str:
+    """'Query timed out' -> 'query-timed-out': the problem type names the error."""
+    return "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
+
+
 def problem(status: int, title: str, detail: str, instance: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": instance, **extra}
+    return {"type": PROBLEM_BASE + problem_slug(title), "title": title, "status": status,
+            "detail": detail, "instance": instance, **extra}
 
 
 def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:

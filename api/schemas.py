@@ -30,7 +30,9 @@ class FieldError(BaseModel):
 class Problem(BaseModel):
     """RFC 9457 problem details (media type application/problem+json)."""
 
-    type: str = "about:blank"
+    type: str = Field(default="/problems/not-found", description="a URI reference naming the "
+                      "error (`/problems/<slug of the title>`); GET it for what it means",
+                      examples=["/problems/query-timed-out"])
     title: str = Field(examples=["Not found"])
     status: int = Field(examples=[404])
     detail: str = Field(examples=["no entity with id 'x'"])
@@ -44,6 +46,12 @@ class Health(BaseModel):
     status: str = Field(examples=["ok"])
     neo4j: bool = Field(description="Neo4j answered a query")
     neo4j_uri: str | None = None
+
+
+class Ready(BaseModel):
+    ready: bool = Field(description="the service can serve requests")
+    problems: list[str] = Field(default_factory=list, description="what keeps it from it",
+                                examples=[["the knowledge base is not loaded"]])
 
 
 T = TypeVar("T")
@@ -421,6 +429,12 @@ class CrawlRunOut(BaseModel):
     health: str | None = Field(default=None, examples=["ok"],
                                description="ok | degraded | blocked_by_robots")
     health_reason: str | None = None
+    detail: str | None = Field(
+        default=None,
+        description="why the run failed, in words with the URLs (first few failures)",
+        examples=["robots.txt disallows https://www.example.cn/news/; HTTP 404 at "
+                  "https://www.example.cn/a/1.html"],
+    )
 
 
 class SourceHealth(BaseModel):

@@ -8,7 +8,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class ApiSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="TOKENWATCH_API_", extra="ignore", populate_by_name=True
+        env_prefix="TOKENWATCH_API_", extra="ignore", populate_by_name=True, env_file=".env",
+        env_file_encoding="utf-8",
     )
 
     host: str = "127.0.0.1"

@@ -130,7 +130,7 @@ def latency(driver: Any, database: str | None, settings: AlertSettings, n: int,
     outbox.save_webhook(driver, {"id": "whk_bench", "owner": "bench", "url": sink_http.url,
                                  "format": "generic", "secret": secret, "enabled": True,
                                  "created_at": now}, database)
-    spec = {"type": "metric", "condition": "price_cut", "threshold": 50,
+    spec = {"type": "metric", "condition": "price_cut", "threshold": 0.5,
             "subjects": ["deepseek-v3"], "kind": None, "period": None, "currency": None,
             "direction": "any"}
     outbox.save_rule(driver, {"id": "rul_bench", "owner": "bench", "name": "bench",

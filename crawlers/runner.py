@@ -33,7 +33,9 @@ class CrawlSettings(BaseSettings):
     """Crawl settings; every field has an env var TOKENWATCH_CRAWL_<NAME>. Build it where it is
     used (`CrawlSettings()`), never at import time."""
 
-    model_config = SettingsConfigDict(env_prefix="TOKENWATCH_CRAWL_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="TOKENWATCH_CRAWL_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     batch_size: int = 16  # articles per sink.write call
     # who we are: the UA names the bot and where to reach its operator; a source may override
@@ -189,7 +191,7 @@ def crawl(
         if source.id not in done:
             run_id = f"{run_prefix}-{source.id}"
             missing = RunCounter(source.id, run_id, clock, settings.robots_agent)
-            missing.errors["crawler"] += 1
+            missing.failed("crawler", "", "")
             results.append(missing.stats())
             writer.record_run(results[-1])
     order = {s.id: i for i, s in enumerate(sources)}

@@ -14,7 +14,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawlers import fetchplan, listings
+from crawlers import fetchplan, listings, reasons
 from crawlers.articles import from_listing, parse_page
 from crawlers.errors import PageError
 from crawlers.fetchplan import RequestSpec
@@ -58,6 +58,12 @@ class RunCounter:
         self.unchanged = 0
         self.duplicates = 0
         self.errors: Counter[str] = Counter()
+        self.reasons: list[str] = []  # the first failures, in words (crawlers/reasons.py)
+
+    def failed(self, kind: str, url: str, reason: str) -> None:
+        self.errors[kind] += 1
+        if len(self.reasons) < reasons.MAX_REASONS:
+            self.reasons.append(reasons.describe(kind, url, reason))
 
     def stats(self) -> CrawlRunStats:
         errors = sum(self.errors.values())
@@ -77,6 +83,7 @@ class RunCounter:
             status=status,
             health=health,
             health_reason=reason,
+            detail=reasons.detail(self.reasons, errors),
         )
 
 
@@ -175,7 +182,7 @@ class SourceSpider(scrapy.Spider):
 
     def skip(self, url: str, kind: str, reason: str) -> None:
         """Log a broken page with its URL and reason, count it, and go on."""
-        self.counter.errors[kind] += 1
+        self.counter.failed(kind, url, reason)
         log.warning("skipped %s: %s (%s)", url, kind, reason)
         self.emit("error", url, kind)
 

@@ -86,6 +86,7 @@ class CrawlRunStats(BaseModel):
     # robots.txt disallows us. `health_reason` names the selector/path or the robots rule.
     health: SourceCondition = "ok"
     health_reason: str | None = None
+    detail: str | None = None  # the first failures in words, with their URLs
 
 
 class CrawlProgress(BaseModel):

@@ -364,6 +364,11 @@ CALL () {{
   MATCH (e:{ENTITY_MATCH} {{id: $q}}) RETURN e, 200.0 AS score
 }}
 WITH e, max(score) AS score
+// an exact name or alias (any case) outranks every partial match: "DeepSeek" finds the
+// company before DeepSeek-V3, -R1 … whose names merely contain it (no scan: only hits)
+WITH e, score + CASE WHEN toLower($q) IN [x IN [e.name, e.name_zh, e.name_en]
+                                              + coalesce(e.aliases, []) WHERE x IS NOT NULL
+                                          | toLower(x)] THEN 150.0 ELSE 0.0 END AS score
 WHERE $labels IS NULL OR any(l IN labels(e) WHERE l IN $labels)
 RETURN e {{{_ENTITY_FIELDS}}} AS entity, labels(e) AS labels, score
 ORDER BY score DESC, e.id
@@ -652,7 +657,7 @@ CALL (s) {
   OPTIONAL MATCH (c:CrawlRun)-[:FROM]->(s)
   WITH c ORDER BY c.started_at DESC LIMIT $window
   RETURN collect(c {.id, .source_id, .status, .started_at, .ended_at, .errors_total,
-                    .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds,
+                    .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds, .detail,
                     .error_counts, .health, .health_reason}) AS runs
 }
 RETURN s {.id, .name, .kind, .lang, .url} AS source,
@@ -667,7 +672,7 @@ CALL (s) {
   OPTIONAL MATCH (c:CrawlRun)-[:FROM]->(s)
   WITH c ORDER BY c.started_at DESC LIMIT $window
   RETURN collect(c {.id, .source_id, .status, .started_at, .ended_at, .errors_total,
-                    .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds,
+                    .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds, .detail,
                     .error_counts, .health, .health_reason}) AS runs
 }
 CALL (s) {
@@ -722,14 +727,22 @@ RETURN n.id AS id, labels(n)[0] AS label, coalesce(n.name, n.title, n.kind, n.ca
 """
 
 
-def shortest_paths(max_length: int, rel_types: tuple[str, ...]) -> str:
+PROVENANCE_LABELS: Final = ("Source", "Article")  # where facts come from, not how things relate
+
+
+def shortest_paths(max_length: int, rel_types: tuple[str, ...],
+                   provenance: bool = False) -> str:
+    """All shortest paths; through Source and Article nodes only with `provenance` (else
+    every company is two hops from every other through any article naming both)."""
     if not 1 <= int(max_length) <= 10:
         raise ValueError("max_length out of range")
     rels = "|".join(rel_type(t) for t in rel_types)
+    hidden = "" if provenance else "".join(
+        f" AND NOT n:{label(lbl)}" for lbl in PROVENANCE_LABELS)
     return f"""
 MATCH (a:{ENTITY_MATCH} {{id: $from}}), (b:{ENTITY_MATCH} {{id: $to}})
 MATCH p = allShortestPaths((a)-[:{rels}*..{int(max_length)}]-(b))
-WHERE all(n IN nodes(p) WHERE {_PUBLIC_NODE})
+WHERE all(n IN nodes(p) WHERE ({_PUBLIC_NODE}){hidden})
 WITH p LIMIT $limit
 RETURN [n IN nodes(p) | {{id: n.id, label: labels(n)[0],
                           name: coalesce(n.name, n.title, n.kind, n.category)}}] AS nodes,
@@ -957,7 +970,8 @@ LIMIT 1
 REPEAT_ALERT: Final = """
 MATCH (a:Alert {id: $id})
 SET a.last_seen_at = $now, a.occurrences = a.occurrences + 1,
-    a.evidence_json = $evidence_json, a.entities = $entities
+    a.evidence_json = $evidence_json, a.entities = $entities,
+    a.title = $title, a.summary = $summary
 """
 
 CREATE_ALERT: Final = """
@@ -1012,7 +1026,7 @@ RETURN d.id AS id, d.body AS body, d.attempts AS attempts, d.alert_id AS alert_i
        w.id AS webhook_id, w.url AS url, w.secret AS secret,
        w.previous_secret AS previous_secret,
        w.previous_secret_expires_at AS previous_secret_expires_at,
-       w.failing_since IS NOT NULL AS failing
+       w.failing_since IS NOT NULL AS failing, w.format AS format, w.bot_secret AS bot_secret
 """
 
 COMPLETE_DELIVERY: Final = """
@@ -1200,3 +1214,19 @@ CALL () {
 }
 RETURN collect(DISTINCT eid) AS ids
 """
+
+# --- rule checks: which of the ids a rule names exist (entities, sources, sectors) --------
+
+KNOWN_ENTITY_IDS: Final = f"""
+UNWIND $ids AS id
+MATCH (n:{ENTITY_MATCH} {{id: id}})
+RETURN DISTINCT n.id AS id
+"""
+
+KNOWN_SOURCE_IDS: Final = """
+UNWIND $ids AS id
+MATCH (s:Source {id: id})
+RETURN s.id AS id
+"""
+
+KNOWN_SECTORS: Final = "MATCH (c:Company) WHERE c.sector IS NOT NULL RETURN DISTINCT c.sector AS s"

@@ -129,7 +129,10 @@ def _spawn(settings: Neo4jSettings, home: Path, port: int, detach: bool) -> subp
     build(settings)
     home.mkdir(parents=True, exist_ok=True)
     if _reachable(port, timeout=0.3):
-        raise EmbeddedNeo4jError(f"port {port} is already in use on 127.0.0.1")
+        raise EmbeddedNeo4jError(
+            f"Bolt port {port} on 127.0.0.1 is already in use: stop what holds it "
+            "(`tokenwatch neo4j status`) or set TOKENWATCH_NEO4J_PORT"
+        )
     log = _log_file(home)
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -217,10 +220,15 @@ def embedded_neo4j(settings: Neo4jSettings, port: int | None = None) -> Iterator
         _pid_file(home).unlink(missing_ok=True)
 
 
+class NotRunning(EmbeddedNeo4jError):
+    """A command that only talks to a running database found none."""
+
+
 @contextlib.contextmanager
-def neo4j_server(settings: Neo4jSettings) -> Iterator[str]:
+def neo4j_server(settings: Neo4jSettings, start: bool = True) -> Iterator[str]:
     """The URI to use: `NEO4J_URI` when set (nothing launched), else an embedded Neo4j; when
-    a detached one (`tokenwatch neo4j start`) already runs on this home, reuse it."""
+    a detached one (`tokenwatch neo4j start`, or the one `tokenwatch up` runs) already runs
+    on this home, reuse it. With `start=False` nothing is launched: NotRunning instead."""
     if settings.uri:
         yield settings.uri
         return
@@ -228,5 +236,11 @@ def neo4j_server(settings: Neo4jSettings) -> Iterator[str]:
     if current.running and current.uri:
         yield current.uri
         return
+    if not start:
+        raise NotRunning(
+            f"no Neo4j is running on {settings.home} (and NEO4J_URI is unset): start the "
+            "service (`tokenwatch up`) or the database (`tokenwatch neo4j start`), or set "
+            "NEO4J_URI"
+        )
     with embedded_neo4j(settings) as uri:
         yield uri

@@ -83,6 +83,7 @@ def neighbours(r: Reads, q: NeighbourQuery) -> Neighbourhood | None:
 
 def shortest_paths(r: Reads, source: str, target: str, max_length: int = 4,
                    limit: int = 5, rel_types: tuple[str, ...] = cypher.TRAVERSAL_RELS,
-                   ) -> list[dict[str, Any]]:
-    return r.rows(cypher.shortest_paths(max_length, rel_types), **{"from": source, "to": target},
+                   provenance: bool = False) -> list[dict[str, Any]]:
+    return r.rows(cypher.shortest_paths(max_length, rel_types, provenance),
+                  **{"from": source, "to": target},
                   limit=limit)

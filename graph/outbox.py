@@ -141,8 +141,10 @@ def _record_one(tx: ManagedTransaction, draft: AlertDraft, render: Render, now: 
         merged = _merge_evidence(orjson.loads(existing["evidence_json"] or "[]"), evidence,
                                  max_evidence)
         entities = sorted(set(existing["entities"] or []) | set(draft.entities))
+        # the title and summary say the latest figure (a grouped alert stays current)
         tx.run(cypher.REPEAT_ALERT, id=existing["id"], now=now, entities=entities,
-               evidence_json=orjson.dumps(merged).decode()).consume()
+               evidence_json=orjson.dumps(merged).decode(), title=draft.title,
+               summary=draft.summary).consume()
         _link_triggers(tx, existing["id"], draft.triggered_by)
         return Recorded(existing["id"], created=False, deliveries=0)
     row: Row = {
@@ -203,6 +205,8 @@ class Claimed:
     url: str
     secrets: tuple[str, ...]
     failing: bool = False  # the webhook has failures since its last success
+    format: str = "generic"
+    bot_secret: str | None = None  # a DingTalk/Feishu bot's own signing secret
 
 
 def claim_deliveries(driver: Driver, now: datetime, lease_until: datetime, token: str,
@@ -217,7 +221,8 @@ def claim_deliveries(driver: Driver, now: datetime, lease_until: datetime, token
             keys.append(r["previous_secret"])
         out.append(Claimed(id=r["id"], body=r["body"], attempts=int(r["attempts"] or 0),
                            alert_id=r["alert_id"], webhook_id=r["webhook_id"], url=r["url"],
-                           secrets=tuple(keys), failing=bool(r["failing"])))
+                           secrets=tuple(keys), failing=bool(r["failing"]),
+                           format=r.get("format") or "generic", bot_secret=r.get("bot_secret")))
     return out
 
 
@@ -356,3 +361,12 @@ def expand_watchlist(driver: Driver, ids: Sequence[str], sectors: Sequence[str],
     found = _one(driver, cypher.WATCHLIST, database, "ids", ids=list(ids), sectors=list(sectors),
                  related=related)
     return frozenset(found or ids)
+
+
+def known_ids(driver: Driver, ids: Sequence[str], what: str,
+              database: str | None = None) -> set[str]:
+    """Which of `ids` exist as entities (`what="entity"`), sources or sectors."""
+    if what == "sector":
+        return {r["s"] for r in _rows(driver, cypher.KNOWN_SECTORS, database)} & set(ids)
+    query = cypher.KNOWN_SOURCE_IDS if what == "source" else cypher.KNOWN_ENTITY_IDS
+    return {r["id"] for r in _rows(driver, query, database, ids=list(ids))}

@@ -17,7 +17,9 @@ class Neo4jSettings(BaseSettings):
     cluster, e.g. `neo4j://host:7687`) is used; otherwise Tokenwatch runs its own embedded
     Neo4j Community on loopback."""
 
-    model_config = SettingsConfigDict(env_prefix="NEO4J_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="NEO4J_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     uri: str | None = None
     user: str = "neo4j"
@@ -44,6 +46,12 @@ class Neo4jSettings(BaseSettings):
     )
     query_timeout_s: float = Field(
         default=10.0, validation_alias=AliasChoices("TOKENWATCH_QUERY_TIMEOUT")
+    )
+    connect_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        validation_alias=AliasChoices("TOKENWATCH_NEO4J_CONNECT_TIMEOUT_S"),
+        description="how long a command waits for the Neo4j at NEO4J_URI before it gives up",
     )
 
     @property

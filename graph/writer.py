@@ -315,6 +315,7 @@ def write_crawl_run(driver: Driver, run: CrawlRunStats, database: str | None = N
         "status": run.status,
         "health": run.health,
         "health_reason": run.health_reason,
+        "detail": run.detail,
     }
     driver.execute_query(
         cypher.MERGE_CRAWL_RUN,

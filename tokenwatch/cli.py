@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO, TypeVar
 
 import orjson
 import typer
@@ -34,16 +36,44 @@ def _logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line_errors(fn: F) -> F:
+    """Infrastructure and input errors end the command with one line on stderr saying what is
+    wrong and what to do, and exit code 2: never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from crawlers.errors import CrawlError
+        from graph.errors import GraphError
+        from tokenwatch.errors import TokenwatchError
+
+        try:
+            return fn(*args, **kwargs)
+        except (GraphError, TokenwatchError, CrawlError) as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        except UnicodeDecodeError as exc:
+            message = (f"input is not valid {exc.encoding} past its first 64 KB "
+                       f"({exc.reason}); convert the file to UTF-8")
+        except OSError as exc:
+            message = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+        err.print(f"[red]error:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
 @contextlib.contextmanager
 def _open_input(path: str) -> Iterator[TextIO]:
-    if path == "-":
-        yield sys.stdin
-    else:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            yield fh
+    from tokenwatch.inputs import open_text
+
+    with open_text(path, warn=sys.stderr) as fh:
+        yield fh
 
 
 @app.command()
+@one_line_errors
 def extract(
     file: Annotated[str, typer.Argument(help="JSONL file, or - for stdin")] = "-",
     reference_time: Annotated[
@@ -91,6 +121,7 @@ def evaluate(
 
 
 @app.command()
+@one_line_errors
 def crawl(
     source_ids: Annotated[
         list[str] | None, typer.Argument(help="source ids (default: all enabled)")
@@ -119,6 +150,10 @@ def crawl(
     from crawlers.display import summary_table
 
     Console().print(summary_table(runs))
+    for run in runs:  # the scheduler keeps the last "error:" line as the run's detail
+        if run.status == "failed":
+            err.print(f"error: crawl of {run.source_id} failed: {run.detail or run.errors}",
+                      markup=False, highlight=False, soft_wrap=True)
     if runs and all(r.status == "failed" for r in runs):
         raise typer.Exit(1)
 
@@ -156,15 +191,28 @@ def sources_check(
 
 
 @app.command()
+@one_line_errors
 def ingest(
     file: Annotated[str, typer.Argument(help="JSONL documents (the extract input format), or -")],
     source: Annotated[str, typer.Option(help="source id to file the documents under")] = "ingest",
+    create_source: Annotated[
+        bool, typer.Option("--create-source", help="allow a --source id not known yet")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress display")] = False,
 ) -> None:
-    """Extract and link documents given as JSONL (same line format as `extract`)."""
+    """Extract and link documents given as JSONL (same line format as `extract`); shows
+    progress and ends with a summary."""
+    from tokenwatch.display import ingest_progress, ingest_summary
     from tokenwatch.workflow import ingest_jsonl
 
-    with _open_input(file) as inp:
-        result, bad = ingest_jsonl(inp, source, Neo4jSettings(), sys.stderr)
+    started = time.monotonic()
+    with _open_input(file) as inp, ingest_progress(err, enabled=not quiet) as progress:
+        result, bad = ingest_jsonl(
+            inp, source, Neo4jSettings(), sys.stderr, create_source=create_source,
+            progress=progress,
+        )
+    if not quiet:
+        err.print(ingest_summary(result, bad, time.monotonic() - started))
     typer.echo(
         f"new={result.new} unchanged={result.unchanged} duplicates={result.duplicates} "
         f"errors={result.errors} bad_lines={bad}"
@@ -174,6 +222,7 @@ def ingest(
 
 
 @app.command()
+@one_line_errors
 def up(
     port: Annotated[int | None, typer.Option(help="API port (TOKENWATCH_API_PORT)")] = None,
     host: Annotated[str | None, typer.Option(help="API host (TOKENWATCH_API_HOST)")] = None,
@@ -185,24 +234,23 @@ def up(
 
     settings = get_settings()
     _logging(settings.log_level)
+    from tokenwatch.preflight import check_api_port
+
+    check_api_port(host, port)
     serve(settings, Neo4jSettings(), host=host, port=port, scheduler=not no_scheduler)
 
 
 @neo4j_app.command("start")
+@one_line_errors
 def neo4j_start() -> None:
     """Start the embedded Neo4j in the background (data in TOKENWATCH_NEO4J_HOME)."""
     from graph import embedded
-    from graph.errors import GraphError
 
     settings = Neo4jSettings()
     if not settings.embedded:
         err.print(f"NEO4J_URI is set ({settings.uri}): nothing to start")
         raise typer.Exit(0)
-    try:
-        st = embedded.start_daemon(settings)
-    except GraphError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
+    st = embedded.start_daemon(settings)  # GraphError: one line, exit 2 (one_line_errors)
     typer.echo(f"running pid={st.pid} uri={st.uri} home={settings.home.resolve()}")
 
 
@@ -233,11 +281,13 @@ def _graph() -> Iterator[tuple[object, str | None]]:
     from tokenwatch.workflow import graph_session
 
     neo4j = Neo4jSettings()
-    with graph_session(neo4j) as (driver, _uri):
+    # keys are managed in a running service's database: never launch one for it
+    with graph_session(neo4j, start=False) as (driver, _uri):
         yield driver, neo4j.database
 
 
 @keys_app.command("create")
+@one_line_errors
 def keys_create(
     role: Annotated[str, typer.Option(help="reader | analyst | admin")],
     owner: Annotated[str, typer.Option(help="who the key belongs to (owner of rules, webhooks)")],
@@ -256,6 +306,7 @@ def keys_create(
 
 
 @keys_app.command("list")
+@one_line_errors
 def keys_list(
     owner: Annotated[str | None, typer.Option(help="only this owner's keys")] = None,
 ) -> None:
@@ -272,6 +323,7 @@ def keys_list(
 
 
 @keys_app.command("revoke")
+@one_line_errors
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key id (tw_<id>_…)")]) -> None:
     """Revoke a key (idempotent). Running APIs stop accepting it within
     TOKENWATCH_API_KEY_CACHE_S seconds."""

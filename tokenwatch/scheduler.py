@@ -77,7 +77,10 @@ SPIKE_JOB = "alerts:spikes"
 
 
 class SchedulerSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TOKENWATCH_SCHEDULER_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="TOKENWATCH_SCHEDULER_", extra="ignore", env_file=".env",
+        env_file_encoding="utf-8",
+    )
 
     store_url: str | None = None  # default: sqlite:///<TOKENWATCH_DATA_DIR>/scheduler.sqlite
     misfire_grace_s: float = Field(default=300.0, gt=0)
@@ -330,12 +333,16 @@ def _error_line(stderr: bytes | None) -> str | None:
     lines = [
         ln.strip() for ln in (stderr or b"").decode("utf-8", "replace").splitlines() if ln.strip()
     ]
+    # our own reasons ("error: crawl of x failed: robots.txt disallows …") come first: a
+    # looser match would pick Scrapy's stats dump ('downloader/exception_type_count/…': 1)
+    ours = [ln for ln in lines if ln.startswith("error: ")]
     marked = [
         ln
         for ln in lines
         if any(w in ln.lower() for w in ("error", "exception", "traceback", "killed"))
+        and not ln.startswith(("'", "{"))  # lines of the stats dict
     ]
-    picked = marked or lines
+    picked = ours or marked or lines
     return picked[-1][:500] if picked else None
 
 
@@ -623,6 +630,14 @@ class CrawlScheduler:
         if declared is not None:
             kw["declared"] = declared
         return kw
+
+    def update_specs(self, specs: Sequence[JobSpec]) -> None:
+        """New job specs (the registry changed): jobs are added, removed or rescheduled now
+        when leading, else when this scheduler becomes the leader."""
+        with self._state_lock:
+            self.specs = list(specs)
+            if self._leader and self._sched is not None:
+                self._sync_jobs()
 
     def _sync_jobs(self) -> None:
         sched = self._require()

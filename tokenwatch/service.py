@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import uvicorn
@@ -16,13 +16,20 @@ from alerts.evaluate import AlertEvaluator
 from alerts.settings import get_alert_settings
 from api.app import create_app
 from api.settings import ApiSettings
-from crawlers.registry import load_sources
+from crawlers.overlay import load_registry
+from crawlers.registry import SourceConfig
 from crawlers.types import CrawlRunStats
 from graph import outbox, writer
 from graph.settings import Neo4jSettings
-from tokenwatch.scheduler import CrawlOutcome, build_crawl_scheduler
+from tokenwatch.registry_reload import RegistryWatcher
+from tokenwatch.scheduler import (
+    CrawlOutcome,
+    CrawlScheduler,
+    build_crawl_scheduler,
+    spec_from_source,
+)
 from tokenwatch.settings import AppSettings
-from tokenwatch.workflow import graph_session, prepare_graph
+from tokenwatch.workflow import graph_session, prepare_graph, source_rows
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +55,25 @@ def after_crawl(
                     ended_at=outcome.ended_at,
                     errors={kind: 1},
                     status="failed",
+                    detail=outcome.detail,
                 ),
                 database,
             )
         evaluator.check_source_health([outcome.source_id])
 
     return hook
+
+
+def registry_watcher(settings: AppSettings, sched: CrawlScheduler, driver: Driver,
+                     database: str | None) -> RegistryWatcher:
+    """Overlay edits reach the graph (new sources) and the scheduler (jobs) while running."""
+
+    def apply(sources: Sequence[SourceConfig]) -> None:
+        writer.write_sources(driver, source_rows(sources), database)
+        sched.update_specs([spec_from_source(s) for s in sources if s.enabled])
+
+    return RegistryWatcher(settings.sources_file, settings.overlay_path,
+                           settings.registry_reload_s, apply)
 
 
 def serve(
@@ -65,7 +85,7 @@ def serve(
 ) -> None:
     api = ApiSettings()
     alert_settings = get_alert_settings()
-    sources = load_sources(settings.sources_file) if settings.sources_file else load_sources()
+    sources = load_registry(settings.sources_file, settings.overlay_path)
     with graph_session(neo4j) as (driver, uri):
         prepare_graph(driver, sources, neo4j.database)
         outbox.apply_alert_schema(driver, neo4j.database)
@@ -84,6 +104,7 @@ def serve(
             sched.runtime.on_finished.append(after_crawl(driver, evaluator, neo4j.database))
             sched.runtime.spike_check = evaluator.run_spikes
             sched.start()
+            watcher = registry_watcher(settings, sched, driver, neo4j.database).start()
             log.info(
                 "scheduler %s (store %s)",
                 "leading" if sched.is_leader else "in standby",
@@ -101,5 +122,6 @@ def serve(
         finally:
             log.info("stopping at %s", datetime.now(UTC).isoformat())
             if sched is not None:
+                watcher.stop()
                 sched.shutdown()
             worker.stop(timeout=alert_settings.attempt_timeout_s + 5)

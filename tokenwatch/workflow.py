@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from alerts.evaluate import batch_hooks
 from crawlers.dates import parse_datetime
 from crawlers.dedupe import simhash64
-from crawlers.registry import SourceConfig, load_sources, select
+from crawlers.overlay import load_registry
+from crawlers.registry import SourceConfig, select
 from crawlers.types import Article, CrawlRunStats, WriteResult
 from crawlers.urls import canonicalize
 from graph import db, writer
@@ -25,8 +26,10 @@ from graph.embedded import neo4j_server
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp import DocInput, Extractor
+from tokenwatch.errors import TokenwatchError
 from tokenwatch.ingest import GraphSink
 from tokenwatch.settings import get_settings
+from tokenwatch.suggest import did_you_mean
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +53,14 @@ def prepare_graph(driver: Driver, sources: Sequence[SourceConfig], database: str
 
 
 @contextlib.contextmanager
-def graph_session(neo4j: Neo4jSettings) -> Iterator[tuple[Driver, str]]:
-    with neo4j_server(neo4j) as uri:
+def graph_session(neo4j: Neo4jSettings, start: bool = True) -> Iterator[tuple[Driver, str]]:
+    """A driver on a reachable database: NEO4J_URI (checked within its connect timeout, so a
+    wrong address fails in seconds, not a minute), or the embedded one (launched unless
+    `start` is False)."""
+    with neo4j_server(neo4j, start=start) as uri:
         driver = db.open_driver(neo4j, uri)
         try:
+            db.wait_until_reachable(driver, neo4j.connect_timeout_s)
             yield driver, uri
         finally:
             driver.close()
@@ -65,7 +72,7 @@ def run_crawl(
     from crawlers.display import CrawlDisplay
     from crawlers.runner import crawl
 
-    registry = load_sources(sources_file) if sources_file else load_sources()
+    registry = load_registry(sources_file, get_settings().overlay_path)
     chosen = select(registry, list(ids))
     with graph_session(neo4j) as (driver, _uri):
         prepare_graph(driver, registry, neo4j.database)
@@ -130,20 +137,65 @@ def parse_doc_lines(inp: TextIO, err: TextIO) -> tuple[list[tuple[int, DocInput]
     return docs, bad
 
 
+class UnknownSource(TokenwatchError):
+    """`ingest --source` names a source that is neither registered nor in the graph."""
+
+
+DEFAULT_INGEST_SOURCE = "ingest"
+
+
+def check_ingest_source(source_id: str, known: Sequence[str], create: bool) -> None:
+    """A typo must not create a phantom source: only known ids (or `create`) are accepted."""
+    if create or source_id == DEFAULT_INGEST_SOURCE or source_id in known:
+        return
+    raise UnknownSource(
+        f"--source {source_id!r} is not a known source{did_you_mean(source_id, known)}; "
+        "known: `GET /v1/sources`; add --create-source to file documents under a new source"
+    )
+
+
+def to_articles(
+    docs: Sequence[tuple[int, DocInput]], source_id: str, now: datetime, err: TextIO
+) -> tuple[list[Article], int]:
+    """Articles from parsed lines; an unreadable `published_at` is warned about (the article
+    is kept, undated) and a document that cannot become an Article is skipped."""
+    articles: list[Article] = []
+    bad = 0
+    for lineno, doc in docs:
+        try:
+            article = _article_from_doc(doc, source_id, now)
+        except ValueError as exc:
+            bad += 1
+            err.write(f"line {lineno}: skipped document {doc.id!r}: {_first_error(exc)}\n")
+            continue
+        if doc.published_at and article.published_at is None:
+            err.write(
+                f"line {lineno}: warning: published_at {doc.published_at!r} is not a date "
+                "(expected e.g. 2025-07-01, 2025/07/01 08:00, 2025年7月1日); stored undated\n"
+            )
+        articles.append(article)
+    return articles, bad
+
+
 def ingest_jsonl(
     inp: TextIO,
     source_id: str,
     neo4j: Neo4jSettings,
     err: TextIO,
+    create_source: bool = False,
+    progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
 ) -> tuple[WriteResult, int]:
     """Extract and link JSONL documents; `now` is the ingest's fetch time (the CLI passes the
-    clock's reading; tests a fixed one)."""
+    clock's reading; tests a fixed one). `progress(done, total)` after each batch."""
     fetched_at = now or datetime.now(UTC)  # the CLI edge: the one place the clock is read
+    registry_ids = [s.id for s in load_registry(None, get_settings().overlay_path)]
     docs, bad = parse_doc_lines(inp, err)
     total = WriteResult()
     size = get_settings().ingest_batch_size
     with graph_session(neo4j) as (driver, _uri):
+        known = sorted({*db.source_ids(driver, neo4j.database), *registry_ids})
+        check_ingest_source(source_id, known, create_source)
         prepare_graph(driver, [], neo4j.database)
         writer.ensure_sources(
             driver, [writer.SourceRow(source_id, source_id, "industry", "zh", "")], neo4j.database
@@ -151,17 +203,16 @@ def ingest_jsonl(
         sink = GraphSink(
             driver, Extractor.get(), neo4j.database, on_batch=batch_hooks(driver, neo4j.database)
         )
-        articles: list[Article] = []
-        for lineno, doc in docs:
-            try:
-                articles.append(_article_from_doc(doc, source_id, fetched_at))
-            except ValueError as exc:
-                bad += 1
-                err.write(f"line {lineno}: skipped document {doc.id!r}: {_first_error(exc)}\n")
+        articles, skipped = to_articles(docs, source_id, fetched_at, err)
+        bad += skipped
+        if progress is not None:
+            progress(0, len(articles))
         for i in range(0, len(articles), size):
             res = sink.write(articles[i : i + size])
             total.new += res.new
             total.unchanged += res.unchanged
             total.duplicates += res.duplicates
             total.errors += res.errors
+            if progress is not None:
+                progress(min(i + size, len(articles)), len(articles))
     return total, bad

@@ -141,11 +141,16 @@ def get_paths(
     source: Annotated[str, Query(min_length=1, max_length=200, examples=["deepseek-v3"])],
     target: Annotated[str, Query(min_length=1, max_length=200, examples=["alibaba"])],
     max_length: Annotated[int, Query(ge=1, le=6, description="longest path (hops)")] = 4,
-    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+    limit: Annotated[int, Query(ge=1, le=20, description="most paths returned")] = 5,
+    provenance: Annotated[bool, Query(description="also walk through Source and Article "
+                                      "nodes (off by default: any two entities named in one "
+                                      "article would be two hops apart)")] = False,
 ) -> Paths:
-    """Shortest paths between two entities (all of the shortest length, capped)."""
+    """Shortest paths between two entities (all of the shortest length, capped), through
+    entities, observations and risk signals; through articles and sources with
+    `provenance=true`."""
     a, b = _resolve(reads, source), _resolve(reads, target)
-    rows = explore.shortest_paths(reads, a, b, max_length, limit)
+    rows = explore.shortest_paths(reads, a, b, max_length, limit, provenance=provenance)
     return Paths(source=a, target=b, paths=plain(rows))
 
 

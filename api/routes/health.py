@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import DriverDep, Neo4jSettingsDep
-from api.schemas import Health
+from api.schemas import Health, Ready
 from graph.db import ping
+from graph.ops import readiness
 
 router = APIRouter(tags=["health"])
 
@@ -16,3 +17,21 @@ def health(driver: DriverDep, neo4j: Neo4jSettingsDep) -> JSONResponse:
     ok = ping(driver, neo4j.database)
     body = Health(status="ok" if ok else "degraded", neo4j=ok, neo4j_uri=neo4j.uri)
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+
+@router.get("/ready", response_model=Ready, responses={503: {"model": Ready}})
+def ready(request: Request, driver: DriverDep, neo4j: Neo4jSettingsDep) -> JSONResponse:
+    """Readiness, for load balancers and orchestrators: 200 when the graph answers with its
+    schema applied and the knowledge base loaded, and the delivery worker (if this process
+    runs one) is alive; 503 with the reasons otherwise. `/health` is liveness."""
+    problems: list[str] = []
+    if not ping(driver, neo4j.database):
+        problems.append("Neo4j does not answer")
+    else:
+        problems += readiness(driver, neo4j.database)
+    worker = getattr(request.app.state, "delivery_worker", None)
+    thread = getattr(worker, "_thread", None)
+    if worker is not None and thread is not None and not thread.is_alive():
+        problems.append("the webhook delivery worker stopped")
+    body = Ready(ready=not problems, problems=problems)
+    return JSONResponse(body.model_dump(), status_code=200 if not problems else 503)

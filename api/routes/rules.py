@@ -17,6 +17,7 @@ from api.auth import Analyst, Principal
 from api.convert import plain
 from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
 from api.errors import NotFound, Unprocessable, problems
+from api.rule_ids import check_rule_ids
 from graph import outbox
 
 router = APIRouter(tags=["alert rules"])
@@ -27,7 +28,7 @@ WebhookIds = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_le
 class RuleIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "name": "DeepSeek price cuts", "severity": "critical", "cooldown_minutes": 60,
-        "condition": {"type": "metric", "condition": "price_cut", "threshold": 50,
+        "condition": {"type": "metric", "condition": "price_cut", "threshold": 0.5,
                       "subjects": ["deepseek"]}}]})
 
     name: str = Field(min_length=1, max_length=200)
@@ -88,6 +89,7 @@ def _spec_json(spec: Any) -> str:
 def create_rule(body: RuleIn, principal: Analyst, driver: DriverDep,
                 neo4j: Neo4jSettingsDep, clock: ClockDep) -> RuleOut:
     _check_webhooks(driver, principal.owner, body.webhook_ids, neo4j.database)
+    check_rule_ids(driver, body.condition, neo4j.database)
     now = clock()
     row = {"id": outbox.new_id("rul"), "owner": principal.owner, "name": body.name,
            "type": body.condition.type,
@@ -128,6 +130,7 @@ def update_rule(rule_id: IdPath, body: RulePatch, principal: Analyst, driver: Dr
         _check_webhooks(driver, principal.owner, body.webhook_ids, neo4j.database)
         props["webhook_ids"] = body.webhook_ids
     if body.condition is not None:
+        check_rule_ids(driver, body.condition, neo4j.database)
         props["type"] = body.condition.type
         props["spec"] = _spec_json(body.condition)
     row = outbox.update_rule(driver, principal.owner, rule_id, props, neo4j.database)

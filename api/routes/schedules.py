@@ -8,10 +8,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.auth import Admin, Principal
 from api.errors import ApiError, Conflict, NotFound, Unprocessable, problems
+from api.schemas import Page
 from tokenwatch.scheduler import AlreadyRunning, CrawlScheduler, NotLeader, UnknownSchedule
 
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {503: {
@@ -95,9 +98,15 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         raise Unprocessable(str(exc)) from exc
 
 
-@router.get("/schedules", response_model=list[ScheduleOut], responses=problems(404))
-def list_schedules(_: Principal, sched: SchedulerDep) -> list[ScheduleOut]:
-    return [ScheduleOut(**s) for s in _call(sched.schedules)]
+@router.get("/schedules", response_model=Page[ScheduleOut], responses=problems(404))
+def list_schedules(request: Request, _: Principal, sched: SchedulerDep) -> Any:
+    """Every crawl job, in the list envelope of every other list (`items`, `next_cursor`,
+    always null: one page). Changed from a bare JSON array; the unversioned `/schedules`
+    alias of early clients still answers the bare array."""
+    items = [ScheduleOut(**s) for s in _call(sched.schedules)]
+    if not request.url.path.startswith("/v1/"):
+        return JSONResponse(jsonable_encoder(items))
+    return Page[ScheduleOut](items=items, next_cursor=None)
 
 
 @router.get("/schedules/{source_id}", response_model=ScheduleOut, responses=problems(404))

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from alerts import payloads, signing
+from alerts import channels, payloads, signing
 from alerts.delivery import Sender, test_send
 from alerts.errors import UnsafeUrl
 from alerts.settings import AlertSettings, get_alert_settings
@@ -45,6 +45,11 @@ class WebhookIn(BaseModel):
                                   "(schema in alerts/payloads.py), slack, feishu, dingtalk, wecom")
     description: str = Field(default="", max_length=500)
     enabled: bool = True
+    bot_secret: str | None = Field(
+        default=None, min_length=8, max_length=200,
+        description="write-only: the signing secret of a DingTalk (SEC…) or Feishu custom bot "
+        "whose signature check is on; each attempt is then signed in the bot's own mode "
+        "(timestamp + secret, HMAC-SHA256, base64), besides the Standard Webhooks headers")
 
 
 class WebhookPatch(BaseModel):
@@ -52,6 +57,11 @@ class WebhookPatch(BaseModel):
 
     url: str | None = Field(default=None, min_length=8, max_length=2000)
     format: WebhookFormat | None = None
+    bot_secret: str | None = Field(
+        default=None, min_length=8, max_length=200,
+        description="write-only: the signing secret of a DingTalk (SEC…) or Feishu custom bot "
+        "whose signature check is on; each attempt is then signed in the bot's own mode "
+        "(timestamp + secret, HMAC-SHA256, base64), besides the Standard Webhooks headers")
     description: str | None = Field(default=None, max_length=500)
     enabled: bool | None = Field(default=None, description="true re-enables a disabled endpoint "
                                  "(its pending deliveries resume)")
@@ -63,6 +73,7 @@ class WebhookOut(BaseModel):
     format: str
     description: str = ""
     enabled: bool
+    bot_signed: bool = Field(default=False, description="a bot_secret is set (never shown)")
     disabled_reason: str | None = None
     disabled_at: datetime | None = None
     failing_since: datetime | None = None
@@ -102,6 +113,7 @@ class DeliveryOut(BaseModel):
 
 def _out(row: dict[str, Any], cls: type[WebhookOut] = WebhookOut) -> Any:
     data = plain(row)
+    data["bot_signed"] = bool(data.get("bot_secret"))
     return cls(**{k: v for k, v in data.items() if k in cls.model_fields})
 
 
@@ -110,6 +122,12 @@ def _check_url(url: str, settings: AlertSettings) -> None:
         SsrfGuard(tuple(settings.allow_list)).check(url)
     except UnsafeUrl as exc:
         raise Unprocessable(f"webhook url refused: {exc}") from exc
+
+
+def _check_bot_secret(fmt: str | None, bot_secret: str | None) -> None:
+    if bot_secret and fmt not in channels.SIGNED_FORMATS:
+        raise Unprocessable(f"bot_secret applies to the {' and '.join(channels.SIGNED_FORMATS)} "
+                            f"formats, not {fmt!r}")
 
 
 def _get(driver: Any, owner: str, webhook_id: str, database: str | None) -> dict[str, Any]:
@@ -126,6 +144,7 @@ def create_webhook(body: WebhookIn, principal: Analyst, driver: DriverDep,
                    clock: ClockDep) -> WebhookWithSecret:
     """Register an endpoint; the URL passes the SSRF guard. The secret is returned once."""
     _check_url(body.url, settings)
+    _check_bot_secret(body.format, body.bot_secret)
     now = clock()
     row = {"id": outbox.new_id("whk"), "owner": principal.owner, **body.model_dump(),
            "secret": signing.new_secret(), "previous_secret": None,
@@ -159,10 +178,12 @@ def get_webhook(webhook_id: IdPath, principal: Principal, driver: DriverDep,
 def update_webhook(webhook_id: IdPath, body: WebhookPatch, principal: Analyst,
                    driver: DriverDep, neo4j: Neo4jSettingsDep,
                    settings: AlertSettingsDep, clock: ClockDep) -> WebhookOut:
-    _get(driver, principal.owner, webhook_id, neo4j.database)
+    current = _get(driver, principal.owner, webhook_id, neo4j.database)
     props: dict[str, Any] = body.model_dump(exclude_unset=True, exclude_none=True)
     if "url" in props:
         _check_url(props["url"], settings)
+    if "bot_secret" in props:
+        _check_bot_secret(props.get("format") or current["format"], props["bot_secret"])
     if props.get("enabled") is True:
         props.update(disabled_reason=None, disabled_at=None, failing_since=None)
     props["updated_at"] = clock()

@@ -24,6 +24,7 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    body: bytes = b""  # e.g. a bot's verdict: b'{"errcode":310000,"errmsg":"…"}'
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Received:
     headers: dict[str, str]
     verified: bool
     at: float
+    path: str = "/"  # with the query string (DingTalk's timestamp and sign go there)
 
 
 class Receiver:
@@ -100,7 +102,7 @@ class Receiver:
                 continue
         return False
 
-    def _handle(self, body: bytes, headers: dict[str, str]) -> Reply:
+    def _handle(self, body: bytes, headers: dict[str, str], path: str = "/") -> Reply:
         with self._lock:
             reply = self.script.pop(0) if self.script else self.default
         if reply.delay_s:
@@ -108,7 +110,8 @@ class Receiver:
         rec = Received(webhook_id=headers.get("webhook-id", ""),
                        timestamp=headers.get("webhook-timestamp", ""),
                        signature=headers.get("webhook-signature", ""), body=body,
-                       headers=headers, verified=self._verify(body, headers), at=time.monotonic())
+                       headers=headers, verified=self._verify(body, headers), at=time.monotonic(),
+                       path=path)
         with self._lock:
             self.requests.append(rec)
             if 200 <= reply.status < 300 and rec.verified and rec.webhook_id not in self.processed:
@@ -128,12 +131,13 @@ class Receiver:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                reply = receiver._handle(body, headers)
+                reply = receiver._handle(body, headers, self.path)
                 self.send_response(reply.status)
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
-                self.send_header("content-length", "0")
+                self.send_header("content-length", str(len(reply.body)))
                 self.end_headers()
+                self.wfile.write(reply.body)
 
         return Handler
 

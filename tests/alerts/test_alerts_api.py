@@ -21,6 +21,10 @@ pytestmark = [pytest.mark.neo4j]
 
 @pytest.fixture
 def client(api_client: Any, graph: Driver, alert_settings: AlertSettings) -> Iterator[Any]:
+    from graph.kb import write_kb
+    from nlp.kb import load_kb
+
+    write_kb(graph, load_kb(), None)  # rules name KB ids; the service always loads the KB
     api_client.app.state.alert_settings = alert_settings
     yield api_client
     api_client.app.state.alert_settings = None
@@ -35,8 +39,26 @@ def keys(make_key: Any) -> dict[str, dict[str, str]]:
     }
 
 
+def test_a_rule_naming_an_unknown_id_is_refused_with_a_suggestion(client: Any,
+                                                                   keys: dict) -> None:
+    typo = {"name": "typo", "condition": {"type": "metric", "condition": "price_cut",
+                                          "threshold": 0.5, "subjects": ["deepseak", "cn"]}}
+    r = client.post("/v1/rules", json=typo, headers=keys["ana"])
+    assert r.status_code == 422
+    assert "subjects: unknown entity id 'deepseak' (did you mean \"deepseek\"?)" in r.json()["detail"]
+    by_name = {"name": "n", "condition": {"type": "risk", "entities": ["智谱"]}}
+    r = client.post("/v1/rules", json=by_name, headers=keys["ana"])
+    assert r.status_code == 422 and 'did you mean "zhipu' in r.json()["detail"]
+    sources = {"name": "s", "condition": {"type": "source_health", "sources": ["nosuch"]}}
+    assert client.post("/v1/rules", json=sources, headers=keys["ana"]).status_code == 422
+    percent = {"name": "p", "condition": {"type": "metric", "condition": "price_cut",
+                                          "threshold": 50}}
+    r = client.post("/v1/rules", json=percent, headers=keys["ana"])
+    assert r.status_code == 422 and "use 0.5" in r.text
+
+
 METRIC_RULE = {"name": "DeepSeek price cuts", "severity": "critical", "cooldown_minutes": 30,
-               "condition": {"type": "metric", "condition": "price_cut", "threshold": 90,
+               "condition": {"type": "metric", "condition": "price_cut", "threshold": 0.9,
                              "subjects": ["deepseek-v3"]}}
 
 
@@ -44,7 +66,7 @@ def test_rules_crud_validation_and_isolation(client: Any, keys: dict) -> None:
     r = client.post("/v1/rules", json=METRIC_RULE, headers=keys["ana"])
     assert r.status_code == 201, r.text
     rule = r.json()
-    assert rule["type"] == "metric" and rule["condition"]["threshold"] == 90
+    assert rule["type"] == "metric" and rule["condition"]["threshold"] == 0.9
     assert rule["cooldown_minutes"] == 30
     rid = rule["id"]
     assert [x["id"] for x in client.get("/v1/rules", headers=keys["ana"]).json()] == [rid]

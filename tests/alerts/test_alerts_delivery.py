@@ -224,12 +224,16 @@ def test_cooldown_groups_repeats_into_one_alert(graph: Driver, receiver: Receive
     rule = make_rule(graph, OWNER, {"type": "risk"})
     first = outbox.record_alerts(graph, [draft(rule["id"], 1)], payloads.render, now())
     again = draft(rule["id"], 1).model_copy(update={"evidence": (
-        Evidence(article_id="b", url="https://n.example.cn/b", sentence="再次降价。"),)})
+        Evidence(article_id="b", url="https://n.example.cn/b", sentence="再次降价。"),),
+        "title": "深度求索: price cut 98%", "summary": "DeepSeek 价格再下调98%"})
     second = outbox.record_alerts(graph, [again], payloads.render, now())
     assert first[0].created and first[0].deliveries == 1
     assert not second[0].created and second[0].alert_id == first[0].alert_id
     alert = outbox.get_alert(graph, OWNER, first[0].alert_id)
     assert alert is not None and alert["occurrences"] == 2 and len(alert["deliveries"]) == 1
+    # the grouped alert says the latest figure, not the first one's
+    assert alert["title"] == "深度求索: price cut 98%"
+    assert alert["summary"] == "DeepSeek 价格再下调98%"
     # after the cooldown the same key raises a new alert
     later = outbox.record_alerts(graph, [draft(rule["id"], 1, cooldown_s=0)], payloads.render,
                                  now() + timedelta(seconds=1))

@@ -45,9 +45,9 @@ def test_price_cut_article_produces_exactly_one_signed_delivery(
     writer.write_sources(graph, [writer.SourceRow("tech-news", "Tech", "industry", "zh",
                                                   "https://tech.example.cn")], db)
     make_webhook(graph, "desk-a", receiver.url, secret)
-    make_rule(graph, "desk-a", {"type": "metric", "condition": "price_cut", "threshold": 90,
+    make_rule(graph, "desk-a", {"type": "metric", "condition": "price_cut", "threshold": 0.9,
                                 "subjects": ["deepseek-v3"]}, severity="critical")
-    make_rule(graph, "desk-b", {"type": "metric", "condition": "price_cut", "threshold": 99})
+    make_rule(graph, "desk-b", {"type": "metric", "condition": "price_cut", "threshold": 0.99})
     worker = DeliveryWorker(graph, alert_settings, db).start()
     evaluator = AlertEvaluator(graph, alert_settings, db, listeners=[worker.wake])
     sink = GraphSink(graph, extractor, db, on_batch=[evaluator.on_batch])

@@ -65,12 +65,12 @@ def test_volume_crossing_uses_the_previous_observation_in_the_graph(
     assert crossed.created
     assert ingest(graph, evaluator, [volume(3, 1.3e14)]) == []  # already above
     alert = outbox.get_alert(graph, OWNER, crossed.alert_id)
-    assert alert is not None and "crossed above 1e+14" in alert["title"]
+    assert alert is not None and "120万亿/天 crossed above 100万亿/天" in alert["title"]
 
 
 def test_token_price_cut_against_previous_price_and_risk_source_kinds(
         graph: Driver, evaluator: AlertEvaluator) -> None:
-    make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut", "threshold": 50,
+    make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut", "threshold": 0.5,
                              "subjects": ["qwen-max"]})
     make_rule(graph, OWNER, {"type": "risk", "categories": ["policy_regulatory"],
                              "source_kinds": ["intl"], "min_score": 0.6})
@@ -105,7 +105,7 @@ def test_spike_rule_counts_mentions_in_window_against_baseline(
     writer.write_batch(graph, writer.build_batch(items))
     [spike] = evaluator.run_spikes()
     alert = outbox.get_alert(graph, OWNER, spike.alert_id)
-    assert alert is not None and "6 articles mention moonshot" in alert["summary"]
+    assert alert is not None and "6 articles mention 月之暗面" in alert["summary"]
     assert evaluator.run_spikes()[0].created is False  # grouped within the cooldown
 
 
@@ -166,7 +166,7 @@ def test_watching_a_company_or_sector_covers_its_models(
     write_kb(graph, load_kb(), neo4j_settings.database)
     by_company = make_rule(graph, OWNER, {"type": "risk", "entities": ["deepseek"]})
     by_sector = make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut",
-                                         "threshold": 50, "sectors": ["ai_model"]})
+                                         "threshold": 0.5, "sectors": ["ai_model"]})
     narrow = make_rule(graph, OWNER, {"type": "risk", "entities": ["deepseek"],
                                       "include_related": False})
     risk = Risk(category="technology_shortfall", text="DeepSeek-V3 推理服务频繁宕机。", start=0,
@@ -238,7 +238,7 @@ def test_facts_follow_curated_merges_like_the_writer(
     assert merged.survivor["id"] == "moonshot"
     risk_rule = make_rule(graph, OWNER, {"type": "risk", "entities": ["moonshot"]}, cooldown_s=0)
     cut_rule = make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut",
-                                        "threshold": 30, "subjects": ["moonshot"]})
+                                        "threshold": 0.3, "subjects": ["moonshot"]})
     # the risk names no entity: the article's entities (the merged-away one) are concerned
     risk = Risk(category="market_sentiment", text="月暗科技遭投资者抛售。", start=4, end=12,
                 score=0.8)

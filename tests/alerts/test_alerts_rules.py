@@ -52,7 +52,7 @@ def facts(*observations: ObservationFact, risks: tuple[RiskFact, ...] = (),
 
 
 def test_price_cut_fires_at_or_beyond_threshold_with_evidence() -> None:
-    r = rule({"type": "metric", "condition": "price_cut", "threshold": 90,
+    r = rule({"type": "metric", "condition": "price_cut", "threshold": 0.9,
               "subjects": ["deepseek-v3"]})
     [d] = evaluate_batch([r], facts(obs(-0.97)))
     assert d.title == "deepseek-v3: price cut 97%"
@@ -81,7 +81,7 @@ def test_volume_crossing_a_level_fires_once_per_crossing() -> None:
 
 def test_change_against_previous_observation() -> None:
     r = rule({"type": "metric", "condition": "change", "kind": "token_volume",
-              "threshold": 50, "direction": "up"})
+              "threshold": 0.5, "direction": "up"})
     assert evaluate_batch([r], facts(obs(3e13, "token_volume", prev=1.5e13)))
     assert not evaluate_batch([r], facts(obs(1e13, "token_volume", prev=3e13)))
     assert not evaluate_batch([r], facts(obs(3e13, "token_volume", prev=None)))
@@ -112,7 +112,7 @@ def test_policy_rule_issuers_entities_keywords() -> None:
 
 
 def test_repeats_in_one_batch_are_grouped() -> None:
-    r = rule({"type": "metric", "condition": "price_cut", "threshold": 50})
+    r = rule({"type": "metric", "condition": "price_cut", "threshold": 0.5})
     arts = (art("a1"), art("a2"))
     o1 = obs(-0.9, id="o1")
     o2 = ObservationFact(**{**o1.__dict__, "id": "o2", "article_id": "a2"})
@@ -144,7 +144,10 @@ def test_spike_and_source_health() -> None:
 
 
 @pytest.mark.parametrize("spec, message", [
-    ({"type": "metric", "condition": "price_cut", "threshold": 150}, "percentage"),
+    ({"type": "metric", "condition": "price_cut", "threshold": 150}, "reads as a percent: use 1.5"),
+    ({"type": "metric", "condition": "price_cut", "threshold": 5}, "a fraction like price_change"),
+    ({"type": "metric", "condition": "change", "kind": "token_volume", "threshold": 20},
+     "use 0.2"),
     ({"type": "metric", "condition": "crosses_above", "threshold": 1e14}, "kind is required"),
     ({"type": "risk", "min_score": 2}, "less than or equal to 1"),
     ({"type": "spike", "entities": []}, "at least 1"),
@@ -190,3 +193,35 @@ def test_watch_sets_come_from_the_graph_when_given() -> None:
     expanded = {"r1": frozenset({"deepseek", "deepseek-v3"})}
     [d] = evaluate_batch([r], facts(risks=(risk,)), expanded)
     assert d.entities == ("deepseek-v3",)
+
+
+# --- units and text for people ----------------------------------------------------------
+
+NAMES = {"deepseek-v3": "DeepSeek-V3", "cac": "国家互联网信息办公室"}
+
+
+def test_price_cut_threshold_is_a_fraction_like_price_change() -> None:
+    half = rule({"type": "metric", "condition": "price_cut", "threshold": 0.5})
+    assert not evaluate_batch([half], facts(obs(-0.05)))  # a 5% cut is not a 50% one
+    assert evaluate_batch([half], facts(obs(-0.5)))
+
+
+def test_titles_name_entities_and_format_figures() -> None:
+    cross = rule({"type": "metric", "condition": "crosses_above", "kind": "token_volume",
+                  "threshold": 3.5e13})
+    f = facts(obs(4e13, "token_volume", subject="cn", period="day"))
+    [d] = evaluate_batch([cross], f)
+    assert d.title == "中国: token volume 40万亿/天 crossed above 35万亿/天"
+    cut = rule({"type": "metric", "condition": "price_cut", "threshold": 0.5,
+                "kind": "token_price"})
+    priced = BatchFacts(articles={"a1": art()}, names=NAMES, observations=(
+        obs(0.8, "token_price", prev=2.0, currency="CNY"),))
+    [p] = evaluate_batch([cut], priced)
+    assert p.title == ("DeepSeek-V3: price down 60% (¥2 per 1M tokens → ¥0.8 per 1M tokens)")
+    assert "e+" not in p.title and "deepseek-v3" not in p.title
+    policy = rule({"type": "policy"})
+    pf = BatchFacts(articles={"a1": art(issuers=("cac",), policy_ids=("p1",),
+                                        policy_titles=("生成式人工智能服务管理暂行办法",))},
+                    names=NAMES)
+    [pd] = evaluate_batch([policy], pf)
+    assert pd.title == "New policy by 国家互联网信息办公室: 生成式人工智能服务管理暂行办法"

@@ -32,6 +32,9 @@ def test_entity_search_by_name_alias_ticker(get: Any) -> None:
     assert get("/v1/entities/search", q="Aliyun")["items"][0]["id"] == "alibaba-cloud"
     assert get("/v1/entities/search", q="9988.HK")["items"][0]["id"] == "alibaba"
     assert get("/v1/entities/search", q="baba")["items"][0]["id"] == "alibaba"
+    # an exact name ranks first: the company, not the models whose names contain it
+    assert get("/v1/entities/search", q="DeepSeek")["items"][0]["id"] == "deepseek"
+    assert get("/v1/entities/search", q="deepseek")["items"][0]["id"] == "deepseek"
     hits = get("/v1/entities/search", q="DeepSeek", kind="model")["items"]
     assert hits and all(h["kind"] == "model" for h in hits)
     page1 = get("/v1/entities/search", q="云", limit=2)
@@ -81,8 +84,13 @@ def test_depth_over_three_is_422(get: Any) -> None:
 def test_paths(get: Any) -> None:
     res = get("/v1/paths", source="qwen", target="alibaba")
     assert [n["id"] for n in res["paths"][0]["nodes"]] == ["qwen", "alibaba-cloud", "alibaba"]
-    linked = get("/v1/paths", source="doubao", target="deepseek", max_length=6)
+    linked = get("/v1/paths", source="doubao", target="deepseek", max_length=6, provenance=True)
     assert all(len(p["rels"]) == len(linked["paths"][0]["rels"]) for p in linked["paths"])
+    # by default paths relate entities, not the articles and sources the facts come from
+    plain = get("/v1/paths", source="doubao", target="deepseek", max_length=6)
+    for path in plain["paths"]:
+        assert not {n["label"] for n in path["nodes"]} & {"Article", "Source"}
+    assert any({n["label"] for n in p["nodes"]} & {"Article", "Source"} for p in linked["paths"])
     get("/v1/paths", 404, source="qwen", target="nope")
 
 
@@ -213,3 +221,26 @@ def test_cypher_row_cap_and_timeout(shared_sample_graph: Driver, neo4j_settings:
                        "UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y "
                        "WITH x + y AS z WHERE z % 7 = 3 RETURN count(z)")  # 1e10 rows: never done
         assert slow.status_code == 504, slow.text
+
+
+def test_accept_text_csv_on_lists_and_series(shared_sample_graph: Driver, api_client: TestClient,
+                                             admin_key: str) -> None:
+    import csv
+    import io
+
+    headers = {"Authorization": f"Bearer {admin_key}", "Accept": "text/csv"}
+    r = api_client.get("/v1/articles", params={"limit": 2}, headers=headers)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    as_json = api_client.get("/v1/articles", params={"limit": 2},
+                             headers={"Authorization": f"Bearer {admin_key}"}).json()
+    assert [row["id"] for row in rows] == [a["id"] for a in as_json["items"]]
+    if as_json["next_cursor"]:
+        assert 'rel="next"' in r.headers["link"]
+    series = api_client.get("/v1/metrics/token-volume", params={"subject": "cn"}, headers=headers)
+    assert series.status_code == 200 and series.headers["content-type"].startswith("text/csv")
+    points = api_client.get("/v1/metrics/token-volume", params={"subject": "cn"},
+                            headers={"Authorization": f"Bearer {admin_key}"}).json()["points"]
+    assert len(list(csv.DictReader(io.StringIO(series.text)))) == len(points)
+    profile = api_client.get("/v1/entities/alibaba", headers=headers)
+    assert profile.status_code == 406  # not a list: nothing to give as CSV

@@ -340,3 +340,18 @@ def test_gbk_family_decodes_without_loss(world: World) -> None:
     for name, text in got.items():
         assert GLYPHS in text, name
         assert "\ufffd" not in text, name
+
+
+def test_failed_runs_say_why_with_the_url(world: World) -> None:
+    """A run's detail names the cause and the URL, not a Scrapy stats fragment."""
+    disallowed = run(world, "robots-disallow").detail
+    assert disallowed == (
+        f"robots.txt disallows {world.sites['robots-disallow'].url('/private/b.html')}")
+    unreachable = run(world, "robots-5xx").detail or ""
+    assert unreachable.startswith("robots.txt of 127.0.0.1:") and "unreachable" in unreachable
+    assert run(world, "timeout").detail == (
+        f"timeout fetching {world.sites['timeout'].url('/a1.html')}")
+    broken = run(world, "broken").detail or ""
+    assert f"could not parse {world.sites['broken'].url('/a')}" in broken  # order varies
+    assert "and 2 more error(s)" in broken
+    assert "exception_type_count" not in broken

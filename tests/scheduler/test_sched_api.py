@@ -28,8 +28,12 @@ def test_schedules_list_change_pause_resume_run_and_history(client: Any, make_ke
     api, _ = client
     admin = auth_headers(make_key("admin", "ops"))
     reader = auth_headers(make_key("reader", "desk-a"))
-    listed = api.get("/v1/schedules", headers=reader).json()
+    page = api.get("/v1/schedules", headers=reader).json()
+    assert page["next_cursor"] is None  # the list envelope of every other list
+    listed = page["items"]
     assert [s["source_id"] for s in listed] == ["gov-cn", "miit"]
+    # early clients of the unversioned alias keep the bare array
+    assert api.get("/schedules", headers=reader).json() == listed
     assert listed[0]["interval_minutes"] == 60 and listed[1]["cron"] == "0 * * * *"
 
     assert api.post("/v1/schedules/gov-cn/pause", headers=reader).status_code == 403
