@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import sys
 from collections.abc import Iterator
@@ -33,10 +34,12 @@ def _logging(level: str) -> None:
 
 @contextlib.contextmanager
 def _open_input(path: str) -> Iterator[TextIO]:
+    """Bytes that are not UTF-8 survive decoding as lone surrogates, so the line parser can
+    report `line N: invalid UTF-8 at byte K` and skip just that line."""
     if path == "-":
-        yield sys.stdin
+        yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
     else:
-        with open(path, encoding="utf-8", errors="replace") as fh:
+        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
             yield fh
 
 
