@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from api import errors
 from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
+from api.limits import BodyGuard
 from api.routes import (
     admin,
     articles,
@@ -79,6 +80,7 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     app.state.key_cache = KeyCache(api.key_cache_s)
     app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
     errors.install(app)
+    app.add_middleware(BodyGuard, default_max_bytes=api.max_body_bytes)
     app.include_router(health.router)
     secured = {"dependencies": [Depends(authenticate)],
                "responses": errors.problems(401, 429)}
