@@ -36,7 +36,8 @@ DESCRIPTION = """Policies, companies, models, token metrics and risk signals of 
 economy, with provenance back to every article.
 
 Every `/v1` route needs an API key (`Authorization: Bearer tw_<id>_<secret>` or
-`X-API-Key`), with a role `reader` < `analyst` < `admin`. Errors are
+`X-API-Key`), with a role `reader` < `analyst` < `admin` < `operator` (an admin manages its own
+owner's keys, the operator every owner's). Errors are
 `application/problem+json` (RFC 9457). Lists use cursor pagination (`next_cursor`).
 Each key is rate limited (token bucket; 429 with `Retry-After`)."""
 

@@ -158,10 +158,11 @@ def get_webhook(webhook_id: IdPath, principal: Principal, driver: DriverDep,
 def update_webhook(webhook_id: IdPath, body: WebhookPatch, principal: Analyst,
                    driver: DriverDep, neo4j: Neo4jSettingsDep,
                    settings: AlertSettingsDep) -> WebhookOut:
-    _get(driver, principal.owner, webhook_id, neo4j.database)
+    current = _get(driver, principal.owner, webhook_id, neo4j.database)
     props: dict[str, Any] = body.model_dump(exclude_unset=True, exclude_none=True)
-    if "url" in props:
-        _check_url(props["url"], settings)
+    if "url" in props or props.get("enabled") is True:
+        # re-enabling re-checks the stored URL: its name may resolve elsewhere by now
+        _check_url(props.get("url", current["url"]), settings)
     if props.get("enabled") is True:
         props.update(disabled_reason=None, disabled_at=None, failing_since=None)
     props["updated_at"] = datetime.now(UTC)
@@ -197,12 +198,16 @@ def rotate_secret(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
 
 
 @router.post("/webhooks/{webhook_id}/test", response_model=TestSendOut,
-             responses=problems(403, 404))
+             responses=problems(403, 404, 409))
 def send_test(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
               neo4j: Neo4jSettingsDep, settings: AlertSettingsDep) -> TestSendOut:
     """Send a signed `webhook.test` event now (through the SSRF guard, not retried) and
     return the receiver's answer; the attempt appears in the delivery log."""
     row = _get(driver, principal.owner, webhook_id, neo4j.database)
+    if not row.get("enabled", True):
+        raise Conflict(f"webhook {webhook_id!r} is disabled"
+                       + (f" ({row['disabled_reason']})" if row.get("disabled_reason") else "")
+                       + "; enable it (PATCH enabled=true) before sending a test")
     sender = Sender(settings)
     try:
         result = test_send(driver, sender, row, datetime.now(UTC), neo4j.database)
