@@ -235,7 +235,12 @@ ON CREATE SET m.count = 1, m.offsets = [r.start, r.end], m.surfaces = [r.title],
 WITH p, r
 CALL (p, r) {
   WITH p, r WHERE r.issuer IS NOT NULL
-  MATCH (g:Agency {id: r.issuer})
+  OPTIONAL MATCH (known:Agency {id: r.issuer})
+  WITH p, r WHERE known IS NOT NULL OR r.issuer_name IS NOT NULL
+  // an issuer outside the KB is kept as an unseen agency (kb = false), like new entities
+  MERGE (g:Agency {id: r.issuer})
+  ON CREATE SET g.kb = false, g.name = r.issuer_name, g.name_zh = r.issuer_name,
+                g.aliases = [], g.search_terms = r.issuer_name
   MERGE (p)-[i:ISSUED_BY]->(g)
   ON CREATE SET i.article_id = r.article_id, i.start = r.start, i.end = r.end,
                 i.sentence = r.sentence

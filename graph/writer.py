@@ -207,6 +207,12 @@ def risk_rows(article_id: str, extraction: Extraction) -> list[Row]:
     ]
 
 
+def _unseen_name(agency_id: str | None) -> str | None:
+    """The name an unseen agency (`new:agency:<name>`) is created with; None for KB ids."""
+    prefix = "new:agency:"
+    return agency_id[len(prefix):] if agency_id and agency_id.startswith(prefix) else None
+
+
 def policy_rows(article_id: str, joined: str, extraction: Extraction) -> list[Row]:
     rows = []
     for p in getattr(extraction, "policies", ()):
@@ -218,6 +224,7 @@ def policy_rows(article_id: str, joined: str, extraction: Extraction) -> list[Ro
                 "title": p.title,
                 "doc_number": p.doc_number,
                 "issuer": p.issuer,
+                "issuer_name": _unseen_name(p.issuer),
                 "issued_at": parse_as_of(p.issued_at),
                 "effective_at": parse_as_of(p.effective_at),
                 "start": p.start,

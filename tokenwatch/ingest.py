@@ -14,7 +14,7 @@ from crawlers.types import Article, CrawlRunStats, PageState, WriteResult
 from graph import reader, writer
 from graph.writer import Duplicate
 from nlp import DocInput, Extractor
-from nlp.kb import KnowledgeBase, load_kb
+from nlp.kb import KnowledgeBase, load_kb, unseen_agency_id
 from nlp.types import Extraction, PolicyInfo
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,14 @@ def find_duplicates(
     return dups
 
 
+def issuer_id(kb: KnowledgeBase, printed: str | None) -> str | None:
+    """Pure: the agency id for a page's printed issuer: a KB agency, the parent agency of a
+    sub-unit (办公厅, 司, 局), or else an unseen agency of that name, never nothing."""
+    if not printed or not printed.strip():
+        return None
+    return kb.resolve_agency(printed) or unseen_agency_id(printed)
+
+
 def with_page_policy(article: Article, extraction: Extraction, kb: KnowledgeBase) -> Extraction:
     """Pure: a policy page's own fields (document number, issuer, dates) become a policy of
     the extraction, linked to the KB policy with the same document number and to the issuing
@@ -107,7 +115,7 @@ def with_page_policy(article: Article, extraction: Extraction, kb: KnowledgeBase
         id=known,
         title=article.title or str(page.doc_number),
         doc_number=page.doc_number,
-        issuer=kb.resolve(page.issuer, "agency") if page.issuer else None,
+        issuer=issuer_id(kb, page.issuer),
         issued_at=page.issued_at.isoformat() if page.issued_at else None,
         effective_at=page.effective_at.isoformat() if page.effective_at else None,
         start=0,
