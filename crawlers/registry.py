@@ -41,7 +41,7 @@ DEFAULT_PATH = Path(__file__).with_name("sources.yaml")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
-def _check_cron(expr: str) -> None:
+def check_cron(expr: str) -> None:
     """The scheduler's own parser decides (`99 99 * * *` has 5 fields and is still wrong)."""
     from apscheduler.triggers.cron import CronTrigger
 
@@ -64,7 +64,7 @@ class Schedule(_Model):
         if self.cron is not None:
             if len(self.cron.split()) != 5:
                 raise ValueError("cron must have 5 fields")
-            _check_cron(self.cron)
+            check_cron(self.cron)
         return self
 
 
