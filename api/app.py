@@ -87,7 +87,7 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     app.add_middleware(BodyGuard, default_max_bytes=api.max_body_bytes)
     app.include_router(health.router)
     secured = {"dependencies": [Depends(authenticate)],
-               "responses": errors.problems(401, 429)}
+               "responses": errors.problems(401, 413, 429)}
     app.include_router(_v1(), prefix="/v1", **secured)  # type: ignore[arg-type]
     # unversioned aliases of the first routes, kept for early clients; not in the schema
     app.include_router(_v1(), include_in_schema=False, **secured)  # type: ignore[arg-type]
