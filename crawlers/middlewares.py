@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protego import Protego
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
@@ -47,16 +46,10 @@ def host_key(request: Request) -> str:
 
 
 class HostGate:
-    """Per-host earliest-start times: Crawl-delay spacing and Retry-After holds.
-
-    Spacing is max(Crawl-delay, the source's download delay). It is applied twice: when a
-    request leaves the gate, and again at the wire (`reserve_wire`, called by
-    SpacedHttpDownloadHandler as the request is handed to the network), because Scrapy's own
-    download delay acts between the two and could shrink a gap kept only at the gate."""
+    """Per-host earliest-start times: Crawl-delay spacing and Retry-After holds."""
 
     def __init__(self) -> None:
         self._next: dict[str, float] = {}
-        self._wire: dict[str, float] = {}  # earliest time the next request may go out
         self.interval: dict[str, float] = {}  # Crawl-delay per host
 
     @classmethod
@@ -71,32 +64,16 @@ class HostGate:
     def remaining(self, host: str) -> float:
         return max(0.0, self._next.get(host, 0.0) - time.monotonic())
 
-    def spacing(self, host: str, floor: float = 0.0) -> float:
-        """The least gap between two requests to `host`: max(Crawl-delay, `floor`)."""
-        return max(self.interval.get(host, 0.0), floor)
-
-    async def wait(self, host: str, max_wait: float, floor: float = 0.0) -> None:
+    async def wait(self, host: str, max_wait: float) -> None:
         """Sleep until the host may be asked again (re-checking: a hold can arrive while we
-        sleep), then reserve the next slot. A wait above `max_wait` → IgnoreRequest."""
+        sleep), then reserve the next Crawl-delay slot. A wait above `max_wait` → IgnoreRequest."""
         while (remaining := self.remaining(host)) > 0:
             if remaining > max_wait:
                 raise IgnoreRequest(f"backoff: {host} asked for {remaining:.0f}s without requests")
             await sleep(remaining)
-        self.touch(host, floor)
-
-    def touch(self, host: str, floor: float = 0.0) -> None:
-        """A request to `host` starts now (robots.txt too): the next one waits a spacing."""
-        interval = self.spacing(host, floor)
+        interval = self.interval.get(host, 0.0)
         if interval:
-            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + interval)
-
-    def reserve_wire(self, host: str, floor: float = 0.0) -> float:
-        """Seconds to wait before this request may go out; reserves its send time, so
-        consecutive sends to `host` are at least a spacing apart whatever came before."""
-        now = time.monotonic()
-        at = max(now, self._wire.get(host, 0.0))
-        self._wire[host] = at + self.spacing(host, floor)
-        return at - now
+            self._next[host] = time.monotonic() + interval
 
 
 _GATE = HostGate()
@@ -112,7 +89,6 @@ class HostGateMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.gate = HostGate.of(crawler)
-        self.floor = crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0)  # this source's delay
         self.max_wait = crawler.settings.getfloat("TW_MAX_RETRY_AFTER", 300.0)
         self.limit = max(1, crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8))
         self.active: dict[str, int] = {}
@@ -133,7 +109,7 @@ class HostGateMiddleware:
         self.active[host] = self.active.get(host, 0) + 1
         request.meta["tw_gate"] = host
         try:
-            await self.gate.wait(host, self.max_wait, self.floor)
+            await self.gate.wait(host, self.max_wait)
         except IgnoreRequest:
             self._release(request)
             raise
@@ -253,8 +229,6 @@ class Rfc9309RobotsMiddleware:
         robots = await self._fetch(host)
         self.cache.put(host, robots, self.cache_dir)
         self._apply_delay(host, robots)
-        # the robots.txt request counts: the first page waits a full spacing after it
-        self.gate.touch(host, self.crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0))
         for waiter in self.cache.pending.pop(host):
             waiter.callback(robots)
         return robots
@@ -359,21 +333,6 @@ class RetryAfterMiddleware:
         return retry
 
 
-class SpacedHttpDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, called once a request leaves Scrapy's slot queue; it waits
-    for the host's wire slot (HostGate.reserve_wire) before sending, so the gap between two
-    requests to one host is never below max(Crawl-delay, the source's download delay)."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
-        self.gate = HostGate.of(crawler)
-        self.floor = crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0)
-
-    async def download_request(self, request: Request) -> Response:
-        await sleep(self.gate.reserve_wire(host_key(request), self.floor))
-        return await super().download_request(request)
-
-
 def middleware_settings() -> dict[str, Any]:
     """Downloader-middleware settings that wire the classes above in place of Scrapy's."""
     return {
@@ -383,10 +342,6 @@ def middleware_settings() -> dict[str, Any]:
             "crawlers.middlewares.Rfc9309RobotsMiddleware": 100,
             "crawlers.middlewares.HostGateMiddleware": 950,
             "crawlers.middlewares.RetryAfterMiddleware": 560,
-        },
-        "DOWNLOAD_HANDLERS": {
-            "http": "crawlers.middlewares.SpacedHttpDownloadHandler",
-            "https": "crawlers.middlewares.SpacedHttpDownloadHandler",
         },
         # 429/503 are RetryAfterMiddleware's; Scrapy's retry keeps network errors and 5xx
         "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
