@@ -112,6 +112,10 @@ BANDS = 16  # LSH: 16 bands of 4 rows; two bodies with Jaccard 0.7 share a band 
 ROWS = NUM_PERM // BANDS
 MIN_JACCARD = 0.3  # below this, even a contained text is an excerpt, not a copy
 MIN_CONTAINMENT = 0.7
+# MinHash decides only for short bodies (the smaller one at most this many distinct shingles,
+# about as many characters): on long ones simhash is reliable, and templated long texts
+# (shared boilerplate, few varying words) reach Jaccard 0.7+ without being copies
+SHORT_SHINGLES = 300
 _PRIME = 4294967311  # the first prime above 2**32
 _rng = np.random.default_rng(20240611)  # fixed: signatures must be comparable across runs
 _A = _rng.integers(1, 1 << 31, NUM_PERM, dtype=np.uint64)
@@ -153,7 +157,10 @@ def containment(a: MinHash, b: MinHash) -> float:
 
 
 def same_story(a: MinHash, b: MinHash) -> bool:
-    """Pure: a syndicated copy (disclaimer, byline, trimmed paragraph) of the same body."""
+    """Pure: a syndicated copy (disclaimer, byline, trimmed paragraph) of the same short
+    body (see SHORT_SHINGLES)."""
+    if min(a.shingles, b.shingles) > SHORT_SHINGLES:
+        return False
     return jaccard(a, b) >= MIN_JACCARD and containment(a, b) >= MIN_CONTAINMENT
 
 

@@ -53,6 +53,7 @@ def env_for(tmp: Path) -> dict[str, str]:
         "TOKENWATCH_NEO4J_PORT": str(free_port()),
         "TOKENWATCH_NEO4J_HEAP_MB": "512",
         "TOKENWATCH_NEO4J_PAGECACHE_MB": "64",
+        "TOKENWATCH_NEO4J_START_TIMEOUT": "400",  # a loaded 2-core machine is slow to start it
         "TOKENWATCH_DATA_DIR": str(tmp / "var"),
         "TOKENWATCH_SOURCES_FILE": str(sources),
         "TOKENWATCH_LOG_LEVEL": "INFO",
@@ -85,7 +86,7 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path
             return False
 
     try:
-        wait_for(healthy, "the API")
+        wait_for(healthy, "the API", timeout=480)
         yield proc, port, tmp_path
     finally:
         if proc.poll() is None:
@@ -139,7 +140,7 @@ def test_kill_9_of_crawl_while_its_neo4j_starts(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "tokenwatch", "crawl", "--quiet"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(lambda: launcher_pid(tmp_path) is not None, "the launcher to start")
+        wait_for(lambda: launcher_pid(tmp_path) is not None, "the launcher to start", 400)
         java = launcher_pid(tmp_path)
         assert java is not None
     finally:
