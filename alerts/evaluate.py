@@ -256,7 +256,8 @@ class AlertEvaluator:
         depth = max(s.failures for s in specs)
         rows = outbox.recent_crawl_runs(self.driver, source_ids, depth, self.database)
         runs = [RunStatus(source_id=r["source_id"], statuses=tuple(r["statuses"]),
-                          last_error=", ".join(r["last_error_kinds"] or []) or None)
+                          last_error=", ".join(r["last_error_kinds"] or []) or None,
+                          healths=tuple(r["healths"]), last_reason=r["last_health_reason"])
                 for r in rows]
         drafts: list[AlertDraft] = []
         for rule in rules:

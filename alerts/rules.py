@@ -106,12 +106,20 @@ class SpikeSpec(_Spec):
     min_mentions: int = Field(default=5, ge=1)
 
 
+RunCondition = Literal["failed", "degraded", "blocked_by_robots"]
+
+
 class SourceHealthSpec(_Spec):
-    """A source failing `failures` runs in a row."""
+    """A source failing `failures` runs in a row (or, with `conditions`, degraded or blocked
+    by robots.txt that many runs in a row)."""
 
     type: Literal["source_health"] = "source_health"
     sources: Ids = Field(default_factory=list, description="source ids; empty: all")
     failures: int = Field(default=3, ge=1, le=100)
+    conditions: list[RunCondition] = Field(
+        default_factory=lambda: list[RunCondition](["failed"]), min_length=1,
+        description="what counts as a bad run: failed (status), degraded (yielded links or "
+        "fields before, none now), blocked_by_robots (robots.txt disallows the crawler)")
 
 
 RuleSpec = Annotated[RiskSpec | MetricSpec | PolicySpec | SpikeSpec | SourceHealthSpec,
@@ -440,6 +448,26 @@ class RunStatus:
     source_id: str
     statuses: tuple[str, ...]  # newest first
     last_error: str | None = None
+    healths: tuple[str, ...] = ()  # newest first: ok | degraded | blocked_by_robots
+    last_reason: str | None = None  # the newest run's health reason
+
+
+_CONDITION_TITLES = {"failed": "Source failing", "degraded": "Source degraded",
+                     "blocked_by_robots": "Source blocked by robots.txt"}
+
+
+def _bad_runs(spec: SourceHealthSpec, r: RunStatus) -> str | None:
+    """The condition shared by the last `failures` runs (first in spec order), or None."""
+    n = spec.failures
+    if len(r.statuses) < n:
+        return None
+    healths = r.healths + ("ok",) * (len(r.statuses) - len(r.healths))
+    for condition in spec.conditions:
+        if condition == "failed" and all(s == "failed" for s in r.statuses[:n]):
+            return condition
+        if condition != "failed" and all(h == condition for h in healths[:n]):
+            return condition
+    return None
 
 
 def eval_source_health(rule: Rule, spec: SourceHealthSpec,
@@ -448,13 +476,20 @@ def eval_source_health(rule: Rule, spec: SourceHealthSpec,
     for r in runs:
         if spec.sources and r.source_id not in spec.sources:
             continue
-        recent = r.statuses[: spec.failures]
-        if len(recent) < spec.failures or any(s != "failed" for s in recent):
+        condition = _bad_runs(spec, r)
+        if condition is None:
             continue
-        detail = f" (last error: {r.last_error})" if r.last_error else ""
+        if condition == "failed":
+            detail = f" (last error: {r.last_error})" if r.last_error else ""
+            summary = f"{r.source_id} failed its last {spec.failures} crawl run(s){detail}"
+            evidence = r.last_error
+        else:
+            state = condition.replace("_", " ")
+            summary = (f"{r.source_id} was {state} in its last {spec.failures} crawl run(s)"
+                       + (f": {r.last_reason}" if r.last_reason else ""))
+            evidence = r.last_reason
         out.append(_draft(
-            rule, r.source_id, f"Source failing: {r.source_id}",
-            f"{r.source_id} failed its last {spec.failures} crawl run(s){detail}",
-            [Evidence(source_id=r.source_id, sentence=r.last_error)], [], [],
+            rule, r.source_id, f"{_CONDITION_TITLES[condition]}: {r.source_id}", summary,
+            [Evidence(source_id=r.source_id, sentence=evidence)], [], [],
         ))
     return out

@@ -418,12 +418,18 @@ class CrawlRunOut(BaseModel):
     duplicates: int | None = None
     errors_total: int | None = None
     errors: dict[str, int] = {}
+    health: str | None = Field(default=None, examples=["ok"],
+                               description="ok | degraded | blocked_by_robots")
+    health_reason: str | None = None
 
 
 class SourceHealth(BaseModel):
-    status: Literal["ok", "degraded", "failing", "never_run"] = Field(
+    status: Literal["ok", "degraded", "failing", "blocked_by_robots", "never_run"] = Field(
         description="from the latest runs: ok (last ok), degraded (last partial or some "
-        "failures), failing (last runs all failed), never_run")
+        "failures, or the last run yielded no links/fields where earlier runs did), failing "
+        "(last runs all failed), blocked_by_robots (robots.txt disallows the crawler), never_run")
+    reason: str | None = Field(default=None, description="why, for degraded/blocked_by_robots "
+                               "runs: the selector or path that matched nothing, the robots rule")
     last_run_at: datetime | None = None
     last_success_at: datetime | None = None
     runs_considered: int

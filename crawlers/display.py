@@ -83,6 +83,9 @@ def summary_table(runs: Sequence[CrawlRunStats]) -> Table:
         table.add_column(
             column, justify="left" if column in {"source", "status", "errors"} else "right"
         )
+    conditions = any(run.health != "ok" for run in runs)
+    if conditions:  # degraded / blocked_by_robots runs say why (only then: keep it narrow)
+        table.add_column("health", justify="left")
     for run in runs:
         seconds = (run.ended_at - run.started_at).total_seconds() if run.ended_at else 0.0
         errors = ", ".join(f"{k}={v}" for k, v in sorted(run.errors.items())) or "-"
@@ -96,5 +99,12 @@ def summary_table(runs: Sequence[CrawlRunStats]) -> Table:
             str(run.duplicates),
             errors,
             f"{seconds:.1f}",
+            *([_health(run)] if conditions else []),
         )
     return table
+
+
+def _health(run: CrawlRunStats) -> str:
+    if run.health == "ok":
+        return "ok"
+    return f"[yellow]{run.health}[/]: {run.health_reason or ''}"

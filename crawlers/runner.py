@@ -9,8 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from crawlers import __version__
+from crawlers.fetchplan import needs_cookies
 from crawlers.middlewares import middleware_settings
 from crawlers.pipeline import SinkWriter
 from crawlers.registry import SourceConfig
@@ -33,7 +36,10 @@ class CrawlSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TOKENWATCH_CRAWL_", extra="ignore")
 
     batch_size: int = 16  # articles per sink.write call
-    user_agent: str = "TokenwatchBot/0.1 (+https://tokenwatch.invalid/bot)"
+    # who we are: the UA names the bot and where to reach its operator; a source may override
+    # it (registry `user_agent`); user_agent, when set, replaces the whole string
+    contact_url: str = "https://tokenwatch.invalid/bot"
+    user_agent: str | None = None
     robots_agent: str = "TokenwatchBot"  # product token matched against robots.txt groups
     respect_robots: bool = True  # global switch; a source may also opt out
     robots_ttl_seconds: float = 86400.0  # capped at 24 h (RFC 9309 §2.4)
@@ -49,13 +55,28 @@ class CrawlSettings(BaseSettings):
     total_concurrency: int = 16
     delay_scale: float = 1.0  # multiplies every source's download_delay (0 in tests)
     log_level: str = "INFO"
+    # sources with `render: true` fetch HTML pages through scrapy-playwright with this browser
+    # (Debian's `chromium` package; playwright never downloads one)
+    chromium_path: Path = Path("/usr/bin/chromium")
+    render_timeout_ms: int = 30000
+
+    @field_validator("contact_url")
+    @classmethod
+    def _contact(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://", "mailto:")):
+            raise ValueError("contact_url must be an http(s) or mailto: URL")
+        return v
+
+    def identifying_user_agent(self) -> str:
+        """The User-Agent sent by default: robots token, version and the contact URL."""
+        return self.user_agent or f"{self.robots_agent}/{__version__} (+{self.contact_url})"
 
 
 def scrapy_settings(settings: CrawlSettings) -> dict[str, Any]:
     """Process-wide Scrapy settings built from CrawlSettings."""
     return {
         "BOT_NAME": "tokenwatch",
-        "USER_AGENT": settings.user_agent,
+        "USER_AGENT": settings.identifying_user_agent(),
         "TW_ROBOTS_AGENT": settings.robots_agent,
         "TW_ROBOTS_TTL": settings.robots_ttl_seconds,
         "TW_ROBOTS_CACHE_DIR": str(settings.robots_cache_dir)
@@ -91,6 +112,27 @@ def source_settings(source: SourceConfig, settings: CrawlSettings) -> dict[str, 
         "AUTOTHROTTLE_START_DELAY": max(delay, 0.1 if settings.delay_scale else 0.0),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(pol.concurrency),
         "TW_ROBOTS_ENABLED": settings.respect_robots and pol.respect_robots,
+        "COOKIES_ENABLED": needs_cookies(source),
+        **(render_settings(settings) if source.render else {}),
+    }
+
+
+def render_settings(settings: CrawlSettings) -> dict[str, Any]:
+    """scrapy-playwright for a `render: true` source: only requests marked
+    meta["playwright"] (its HTML pages) go through the browser; robots.txt and JSON calls
+    keep Scrapy's own downloader."""
+    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    return {
+        "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": str(settings.chromium_path),
+            "headless": True,
+            "args": ["--no-sandbox", "--disable-dev-shm-usage"],
+        },
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": settings.render_timeout_ms,
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 2,
     }
 
 
@@ -131,7 +173,7 @@ def crawl(
         logging.getLogger(name).setLevel(max(level, logging.INFO))
     run_prefix = uuid.uuid4().hex[:12]
     for source in sources:
-        counter = RunCounter(source.id, f"{run_prefix}-{source.id}", clock)
+        counter = RunCounter(source.id, f"{run_prefix}-{source.id}", clock, settings.robots_agent)
         process.crawl(
             spider_class(source, settings),
             source=source,
@@ -145,7 +187,8 @@ def crawl(
     done = {r.source_id for r in results}
     for source in sources:  # a spider that never opened still gets a (failed) run record
         if source.id not in done:
-            missing = RunCounter(source.id, f"{run_prefix}-{source.id}", clock)
+            run_id = f"{run_prefix}-{source.id}"
+            missing = RunCounter(source.id, run_id, clock, settings.robots_agent)
             missing.errors["crawler"] += 1
             results.append(missing.stats())
             writer.record_run(results[-1])

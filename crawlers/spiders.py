@@ -14,20 +14,23 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawlers import listings
-from crawlers.articles import parse_page
+from crawlers import fetchplan, listings
+from crawlers.articles import from_listing, parse_page
 from crawlers.errors import PageError
+from crawlers.fetchplan import RequestSpec
+from crawlers.health import RunObservations, run_health
 from crawlers.listings import Link
 from crawlers.pipeline import SinkWriter
 from crawlers.registry import (
+    EmbeddedJsonListing,
     FeedListing,
     GenericListing,
-    JsonListing,
     ListListing,
     SitemapListing,
     SourceConfig,
+    TwoStepListing,
 )
-from crawlers.types import Clock, CrawlProgress, CrawlRunStats, PageState
+from crawlers.types import Article, Clock, CrawlProgress, CrawlRunStats, PageState
 from crawlers.urls import canonicalize
 
 log = logging.getLogger(__name__)
@@ -40,10 +43,14 @@ MAX_SITEMAP_DEPTH = 3  # index → index → sitemap
 class RunCounter:
     """Mutable counters of one source's run, turned into CrawlRunStats at the end."""
 
-    def __init__(self, source_id: str, run_id: str, clock: Clock) -> None:
+    def __init__(
+        self, source_id: str, run_id: str, clock: Clock, robots_agent: str = "TokenwatchBot"
+    ) -> None:
         self.source_id = source_id
         self.run_id = run_id
         self.clock = clock
+        self.robots_agent = robots_agent
+        self.seen = RunObservations()
         self.started_at = clock()
         self.pages_fetched = 0
         self.articles = 0
@@ -56,6 +63,7 @@ class RunCounter:
         errors = sum(self.errors.values())
         ok_pages = self.pages_fetched > 0 and (self.articles > 0 or self.unchanged > 0)
         status: RunStatus = "ok" if not errors else ("partial" if ok_pages else "failed")
+        health, reason = run_health(self.seen, self.robots_agent)
         return CrawlRunStats(
             id=self.run_id,
             source_id=self.source_id,
@@ -67,6 +75,8 @@ class RunCounter:
             duplicates=self.duplicates,
             errors=dict(self.errors),
             status=status,
+            health=health,
+            health_reason=reason,
         )
 
 
@@ -105,6 +115,11 @@ def error_kind(failure: Failure) -> str:
     return name.lower()
 
 
+RENDERED_LISTINGS = (ListListing, GenericListing, EmbeddedJsonListing)  # HTML listing pages
+ARTICLE_FAILURES = ("no_body", "short_text", "no_content", "parse_error")
+REFUSED = ("http_401", "http_403", "robots_disallowed")  # fallback to the listing's text
+
+
 class SourceSpider(scrapy.Spider):
     """Crawls one registry source. Built by crawlers.runner with the source, the pages the
     sink already knows (for conditional GET), a run counter and a progress callback."""
@@ -127,11 +142,13 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.known = known
         self.counter = counter
+        self.counter.seen.had_history = bool(known)
         self.progress = progress
         self._seen: set[str] = set()
         self._pages_listed = 0
         listing = source.listing
         self._max_articles = listing.max_articles
+        self._listing_text = getattr(listing, "listing_text", "never")
         pattern: str | None = getattr(listing, "url_pattern", None)
         self._pattern = re.compile(pattern) if pattern else None
 
@@ -167,99 +184,150 @@ class SourceSpider(scrapy.Spider):
         kind = error_kind(failure)
         if kind == "http_304":  # not an error: handled in parse_article
             return
+        if kind == "robots_disallowed" and request.meta.get("tw_role") != "article":
+            self.counter.seen.listings_blocked.append(request.url)
         self.skip(request.url, kind, str(failure.value) or type(failure.value).__name__)
 
     def fetched(self, response: Response) -> None:
         self.counter.pages_fetched += 1
         self.emit("page", response.url)
 
+    # -- requests --------------------------------------------------------------------------
+
+    def rendered(self, meta: dict[str, Any], html: bool = True) -> dict[str, Any]:
+        """Mark an HTML page request for the browser when the source asks for rendering."""
+        if self.source.render and html:
+            meta["playwright"] = True
+        return meta
+
+    def request(
+        self, spec: RequestSpec, callback: Callable[..., Any], role: str, **meta: Any
+    ) -> Request:
+        html_page = role in ("page", "article") or (
+            role == "listing" and isinstance(self.source.listing, RENDERED_LISTINGS)
+        )
+        return Request(
+            spec.url,
+            method=spec.method,
+            headers=spec.headers,
+            body=spec.body,
+            callback=callback,
+            errback=self.on_error,
+            meta=self.rendered({"tw_role": role, **meta}, html_page and spec.method == "GET"),
+        )
+
+    def listing_request(self, url: str, page: int, **meta: Any) -> Request:
+        spec = fetchplan.listing_request(self.source, url, page)
+        return self.request(spec, self.parse_listing, "listing", tw_page=page, **meta)
+
     # -- start -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
         self.emit("start")
+        bootstrap = self.source.request.cookie_bootstrap
+        if bootstrap:  # its cookies are kept (COOKIES_ENABLED for this source) for the rest
+            spec = fetchplan.page_request(self.source, bootstrap)
+            request = self.request(spec, self.after_bootstrap, "bootstrap")
+            yield request.replace(errback=self.bootstrap_failed, dont_filter=True)
+            return
         for request in self.start_requests():
             yield request
 
+    def after_bootstrap(self, response: Response) -> Iterator[Request]:
+        self.fetched(response)
+        yield from self.start_requests()
+
+    def bootstrap_failed(self, failure: Failure) -> Iterator[Request]:
+        self.on_error(failure)
+        yield from self.start_requests()  # the listings may work without the cookie
+
     def start_requests(self) -> Iterator[Request]:
         listing = self.source.listing
-        if isinstance(listing, FeedListing):
-            urls = listing.feed_urls
-        elif isinstance(listing, ListListing):
-            urls = listing.urls
-        elif isinstance(listing, GenericListing):
-            urls = [listing.list_url]
-        elif isinstance(listing, SitemapListing):
-            urls = listing.sitemap_urls
-        else:
-            urls = list(listings.iter_pages(listing.endpoint, listing.max_pages))
-        for url in urls:
-            yield Request(
-                url, callback=self.parse_listing, errback=self.on_error, meta={"tw_page": 1}
-            )
+        for url, page in fetchplan.first_listing_urls(self.source):
+            if isinstance(listing, TwoStepListing):
+                spec = fetchplan.page_request(self.source, url)
+                yield self.request(spec, self.parse_two_step_page, "page")
+            else:
+                yield self.listing_request(url, page, tw_root=url)
 
     # -- listings --------------------------------------------------------------------------
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
+    def parse_two_step_page(self, response: Response) -> Iterator[Request]:
+        """First step: take the API call's parts from the page, then call it."""
         self.fetched(response)
         listing = self.source.listing
+        assert isinstance(listing, TwoStepListing)
+        from crawlers.encoding import decode
+
+        html = decode(response.body, _ctype(response), self.source.encoding)[0]
+        cookies = listings.set_cookies(response.headers.getlist(b"Set-Cookie"))
         try:
-            links, more = self._links(response)
+            values = listings.take_values(listing.take, html, cookies)
         except PageError as exc:
+            self.counter.seen.listings_tried += 1
+            self.counter.seen.listing_misses.append(f"{response.url}: {exc.reason}")
+            self.skip(response.url, exc.kind, exc.reason)
+            return
+        for url, page in fetchplan.endpoint_urls(listing, values, response.url):
+            request = self.listing_request(url, page)
+            if not listing.keep_cookies:
+                request.meta["dont_merge_cookies"] = True
+            yield request
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        self.fetched(response)
+        listing = self.source.listing
+        seen = self.counter.seen
+        seen.listings_tried += 1
+        page = response.meta.get("tw_page", 1)
+        root = response.meta.get("tw_root", response.url)
+        try:
+            result = listings.read_listing(
+                self.source,
+                response.url,
+                response.body,
+                _ctype(response),
+                page=page,
+                root=root,
+                ref=self.reference_time(response),
+            )
+        except PageError as exc:
+            seen.listing_misses.append(f"{response.url}: {exc.reason}")
             self.skip(response.url, exc.kind, exc.reason)
             return
         except Exception as exc:  # unparsable listing: report, go on with other listings
+            seen.listing_misses.append(f"{response.url}: {type(exc).__name__}")
             self.skip(response.url, "listing_error", f"{type(exc).__name__}: {exc}")
             return
-        for link in links:
-            request = self.article_request(link)
-            if request is not None:
-                yield request
-        page = response.meta.get("tw_page", 1)
+        seen.links += len(result.links)
+        if not result.links:
+            miss = listings.what_matched_nothing(self.source)
+            seen.listing_misses.append(f"{response.url}: {miss}")
+            log.warning("listing %s yielded no links: %s", response.url, miss)
+        for link in result.links:
+            yield from self.follow(link)
         # sitemap-index children are always followed (bounded depth); pagination obeys max_pages
-        limit = (
-            MAX_SITEMAP_DEPTH
-            if isinstance(listing, SitemapListing)
-            else getattr(listing, "max_pages", 1)
-        )
+        if isinstance(listing, SitemapListing):
+            limit = MAX_SITEMAP_DEPTH
+            more = result.more[:MAX_CHILD_SITEMAPS]
+        else:
+            limit, more = getattr(listing, "max_pages", 1), result.more
         for url in more:
             if page < limit:
-                meta = {"tw_page": page + 1}
-                yield Request(url, callback=self.parse_listing, errback=self.on_error, meta=meta)
+                if isinstance(listing, FeedListing | SitemapListing):
+                    spec = fetchplan.page_request(self.source, url)
+                    yield self.request(spec, self.parse_listing, "listing", tw_page=page + 1)
+                else:
+                    yield self.listing_request(url, page + 1, tw_root=root)
 
     def reference_time(self, response: Response) -> datetime:
         """What relative times on a page ('14:20', '3小时前') are resolved against: the
         response's Date header, else the time it was fetched."""
         return response_date(response) or self.counter.clock()
 
-    def _links(self, response: Response) -> tuple[list[Link], list[str]]:
-        listing, lang, url = self.source.listing, self.source.lang, response.url
-        ref = self.reference_time(response)
-        if isinstance(listing, FeedListing):
-            return listings.feed_links(response.body, url, lang, ref), []
-        if isinstance(listing, SitemapListing):
-            links, children = listings.sitemap_links(response.body, url, lang, ref)
-            return links, children[:MAX_CHILD_SITEMAPS]
-        if isinstance(listing, JsonListing):
-            return listings.json_links(
-                response.body,
-                url,
-                lang,
-                items_path=listing.items_path,
-                url_path=listing.url_path,
-                title_path=listing.title_path,
-                date_path=listing.date_path,
-                url_template=listing.url_template,
-                ref=ref,
-            ), []
-        from crawlers.encoding import decode
-
-        html, _ = decode(response.body, _ctype(response), self.source.encoding)
-        assert isinstance(listing, ListListing | GenericListing)
-        links = listings.html_links(html, url, listing.link_selector, lang, ref)
-        nxt = listings.next_page(html, url, listing.next_selector)
-        return links, [nxt] if nxt else []
-
-    def article_request(self, link: Link) -> Request | None:
+    def _admit(self, link: Link) -> str | None:
+        """The canonical URL of a link this run follows, or None (seen, filtered, over the
+        article limit)."""
         canonical = canonicalize(link.url)
         if canonical in self._seen or not link.url.startswith(("http://", "https://")):
             return None
@@ -268,7 +336,23 @@ class SourceSpider(scrapy.Spider):
         if len(self._seen) >= self._max_articles:
             return None
         self._seen.add(canonical)
-        headers = {}
+        return canonical
+
+    def follow(self, link: Link) -> Iterator[Any]:
+        if self._listing_text != "store":
+            request = self.article_request(link)
+            if request is not None:
+                yield request
+            return
+        if self._admit(link) is not None:  # the listing item is the article
+            self.counter.seen.articles_tried += 1
+            yield from self.listing_article(link, link.url, summary_only=False)
+
+    def article_request(self, link: Link) -> Request | None:
+        canonical = self._admit(link)
+        if canonical is None:
+            return None
+        headers = fetchplan.base_headers(self.source)
         state = self.known.get(canonical)
         if state is not None:
             if state.etag:
@@ -278,21 +362,62 @@ class SourceSpider(scrapy.Spider):
         return Request(
             link.url,
             callback=self.parse_article,
-            errback=self.on_error,
+            errback=self.article_failed,
             headers=headers,
-            meta={"tw_link": link, "handle_httpstatus_list": [304]},
+            meta=self.rendered(
+                {"tw_link": link, "tw_role": "article", "handle_httpstatus_list": [304]}
+            ),
             # deduplicated by canonical URL above; unfiltered so redirect loops hit the limit
             dont_filter=True,
         )
 
     # -- articles --------------------------------------------------------------------------
 
+    def keep(self, article: Article, canonical: str) -> Iterator[Article]:
+        """Count and yield an article unless the store already has this exact text."""
+        self.counter.seen.articles_parsed += 1
+        state = self.known.get(canonical) or self.known.get(article.canonical_url)
+        if state is not None and state.content_hash == article.content_hash:
+            self.counter.unchanged += 1  # same body, nothing new to write
+            return
+        self.counter.articles += 1
+        self.emit("article", article.url)
+        yield article
+
+    def listing_article(self, link: Link, url: str, *, summary_only: bool) -> Iterator[Article]:
+        try:
+            article = from_listing(
+                self.source, link, summary_only=summary_only, fetched_at=self.counter.clock()
+            )
+        except PageError as exc:
+            self.skip(url, exc.kind, exc.reason)
+            return
+        yield from self.keep(article, canonicalize(link.url))
+
+    def article_failed(self, failure: Failure) -> Iterator[Article]:
+        """An article request failed; with listing_text: fallback, a refused page (401/403,
+        robots.txt) is stored from the listing's text, marked summary_only."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = error_kind(failure)
+        link: Link = request.meta["tw_link"]
+        if kind != "http_304":
+            self.counter.seen.articles_tried += 1
+        if kind == "robots_disallowed":
+            self.counter.seen.articles_blocked.append(request.url)
+        if self._listing_text == "fallback" and kind in REFUSED and (link.text or link.summary):
+            log.info("%s refused (%s): storing the listing's text", request.url, kind)
+            yield from self.listing_article(link, request.url, summary_only=True)
+            return
+        self.on_error(failure)
+
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.fetched(response)
         canonical = canonicalize(response.meta["tw_link"].url)
         if response.status == 304:
             self.counter.unchanged += 1  # not re-extracted
+            self.counter.seen.articles_parsed += 1
             return
+        self.counter.seen.articles_tried += 1
         try:
             article = parse_page(
                 self.source,
@@ -306,15 +431,11 @@ class SourceSpider(scrapy.Spider):
                 last_modified=_header(response, b"Last-Modified"),
             )
         except PageError as exc:
+            if exc.kind in ARTICLE_FAILURES:
+                self.counter.seen.parse_failures.append(f"{response.url}: {exc}")
             self.skip(response.url, exc.kind, exc.reason)
             return
-        state = self.known.get(canonical) or self.known.get(article.canonical_url)
-        if state is not None and state.content_hash == article.content_hash:
-            self.counter.unchanged += 1  # same body, nothing new to write
-            return
-        self.counter.articles += 1
-        self.emit("article", response.url)
-        yield article
+        yield from self.keep(article, canonical)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Lang = Literal["zh", "en"]
 SourceKind = Literal["policy", "industry", "company", "intl"]
+SourceCondition = Literal["ok", "degraded", "blocked_by_robots"]
 Clock = Callable[[], datetime]  # returns an aware "now"; the edges pass the system clock
 
 
@@ -80,6 +81,11 @@ class CrawlRunStats(BaseModel):
     duplicates: int = 0
     errors: dict[str, int] = Field(default_factory=dict)  # error kind -> count
     status: Literal["ok", "failed", "partial"] = "ok"
+    # what the run says about the source beyond errors (crawlers.health.run_health):
+    # degraded = it yielded links/fields before and now yields none; blocked_by_robots =
+    # robots.txt disallows us. `health_reason` names the selector/path or the robots rule.
+    health: SourceCondition = "ok"
+    health_reason: str | None = None
 
 
 class CrawlProgress(BaseModel):

@@ -673,7 +673,7 @@ CALL (s) {
   WITH c ORDER BY c.started_at DESC LIMIT $window
   RETURN collect(c {.id, .source_id, .status, .started_at, .ended_at, .errors_total,
                     .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds,
-                    .error_counts}) AS runs
+                    .error_counts, .health, .health_reason}) AS runs
 }
 RETURN s {.id, .name, .kind, .lang, .url} AS source,
        COUNT { (:Article)-[:FROM]->(s) } AS articles, runs
@@ -688,7 +688,7 @@ CALL (s) {
   WITH c ORDER BY c.started_at DESC LIMIT $window
   RETURN collect(c {.id, .source_id, .status, .started_at, .ended_at, .errors_total,
                     .pages_fetched, .new_articles, .unchanged, .duplicates, .error_kinds,
-                    .error_counts}) AS runs
+                    .error_counts, .health, .health_reason}) AS runs
 }
 CALL (s) {
   OPTIONAL MATCH (a:Article)-[:FROM]->(s)
@@ -1175,7 +1175,9 @@ CALL (sid) {
 }
 WITH sid, collect(c) AS runs
 RETURN sid AS source_id, [c IN runs | c.status] AS statuses,
-       [c IN runs | c.error_kinds][0] AS last_error_kinds
+       [c IN runs | c.error_kinds][0] AS last_error_kinds,
+       [c IN runs | coalesce(c.health, 'ok')] AS healths,
+       [c IN runs | c.health_reason][0] AS last_health_reason
 """
 
 ALL_SOURCE_IDS: Final = "MATCH (s:Source) RETURN s.id AS id ORDER BY id"

@@ -332,6 +332,8 @@ def write_crawl_run(driver: Driver, run: CrawlRunStats, database: str | None = N
         "error_kinds": sorted(run.errors),
         "error_counts": [run.errors[k] for k in sorted(run.errors)],
         "status": run.status,
+        "health": run.health,
+        "health_reason": run.health_reason,
     }
     driver.execute_query(
         cypher.MERGE_CRAWL_RUN,

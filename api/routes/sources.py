@@ -17,6 +17,7 @@ from graph import reader
 router = APIRouter(tags=["sources"])
 
 WINDOW = 10
+_CONDITIONS = ("degraded", "blocked_by_robots")
 
 
 def health(runs: list[dict[str, Any]]) -> SourceHealth:
@@ -26,11 +27,14 @@ def health(runs: list[dict[str, Any]]) -> SourceHealth:
         return SourceHealth(status="never_run", runs_considered=0, failed_runs=0, error_rate=0.0)
     failed = sum(1 for r in runs if r.get("status") == "failed")
     last = runs[0]
-    status: Literal["ok", "degraded", "failing"]
+    status: Literal["ok", "degraded", "failing", "blocked_by_robots"]
     streak = next((i for i, r in enumerate(runs) if r.get("status") != "failed"), len(runs))
-    if streak >= UNHEALTHY_AFTER:  # N failed runs in a row: unhealthy
+    reason = last.get("health_reason") if last.get("health") in _CONDITIONS else None
+    if last.get("health") == "blocked_by_robots":  # say why it is empty, not just "failing"
+        status = "blocked_by_robots"
+    elif streak >= UNHEALTHY_AFTER:  # N failed runs in a row: unhealthy
         status = "failing"
-    elif last.get("status") in ("partial", "failed") or failed:
+    elif last.get("health") == "degraded" or last.get("status") in ("partial", "failed") or failed:
         status = "degraded"
     else:
         status = "ok"
@@ -38,7 +42,7 @@ def health(runs: list[dict[str, Any]]) -> SourceHealth:
     pages = sum(int(r.get("pages_fetched") or 0) for r in runs)
     errors = sum(int(r.get("errors_total") or 0) for r in runs)
     return SourceHealth(
-        status=status, last_run_at=last.get("started_at"),
+        status=status, reason=reason, last_run_at=last.get("started_at"),
         last_success_at=ok_runs[0].get("started_at") if ok_runs else None,
         runs_considered=len(runs), failed_runs=failed,
         error_rate=round(errors / pages, 4) if pages else float(errors > 0),

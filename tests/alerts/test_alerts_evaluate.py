@@ -124,6 +124,27 @@ def test_source_health_after_failed_and_timed_out_crawls(
     assert alert["title"] == "Source failing: caict" and "timeout" in alert["summary"]
 
 
+def test_source_health_rule_on_degraded_runs_names_the_selector(
+        graph: Driver, evaluator: AlertEvaluator) -> None:
+    make_rule(graph, OWNER, {"type": "source_health", "failures": 2, "sources": ["gov"],
+                             "conditions": ["degraded", "blocked_by_robots"]})
+    make_rule(graph, OWNER, {"type": "source_health", "failures": 2, "sources": ["gov"]})
+    t = now()
+    reason = "listings yielded no links: https://gov.example/: link_selector 'h4 a' matched nothing"
+    writer.write_crawl_run(graph, CrawlRunStats(
+        id="g0", source_id="gov", started_at=t - timedelta(hours=3), pages_fetched=2))
+    writer.write_crawl_run(graph, CrawlRunStats(
+        id="g1", source_id="gov", started_at=t - timedelta(hours=2), pages_fetched=1,
+        health="degraded", health_reason=reason))
+    assert evaluator.check_source_health(["gov"]) == []  # one degraded run of two
+    writer.write_crawl_run(graph, CrawlRunStats(
+        id="g2", source_id="gov", started_at=t - timedelta(hours=1), pages_fetched=1,
+        health="degraded", health_reason=reason))
+    evaluator.check_source_health(["gov"])
+    [alert] = outbox.list_alerts(graph, OWNER)  # the failures-only rule stays quiet
+    assert alert["title"] == "Source degraded: gov" and "'h4 a' matched nothing" in alert["summary"]
+
+
 def test_an_unreadable_rule_is_skipped_and_ingest_never_fails(
         graph: Driver, evaluator: AlertEvaluator, caplog: pytest.LogCaptureFixture) -> None:
     good = make_rule(graph, OWNER, {"type": "metric", "condition": "crosses_above",

@@ -131,6 +131,16 @@ def test_spike_and_source_health() -> None:
     assert eval_source_health(h, h.spec, [RunStatus("miit", ("failed",) * 3, "timeout")])
     assert not eval_source_health(h, h.spec, [RunStatus("miit", ("failed", "ok", "failed"))])
     assert not eval_source_health(h, h.spec, [RunStatus("miit", ("failed", "failed"))])
+    blocked = RunStatus("miit", ("failed",) * 3, "robots_disallowed",
+                        ("blocked_by_robots",) * 3, "robots.txt disallows TokenwatchBot")
+    [failing] = eval_source_health(h, h.spec, [blocked])  # default: failed status only
+    assert failing.title == "Source failing: miit"
+    hr = rule({"type": "source_health", "failures": 3, "conditions": ["blocked_by_robots"]})
+    [robots] = eval_source_health(hr, hr.spec, [blocked])
+    assert robots.title == "Source blocked by robots.txt: miit"
+    assert "robots.txt disallows" in robots.summary
+    degraded = RunStatus("miit", ("ok",) * 3, None, ("degraded", "degraded", "ok"), "x")
+    assert not eval_source_health(hr, hr.spec, [degraded])
 
 
 @pytest.mark.parametrize("spec, message", [

@@ -1,4 +1,3 @@
-
 """Generate a fixture site of many articles across several sources (at test time, into a
 temp dir; nothing committed). Used by the lead's end-to-end Neo4j test and bench/crawl.py.
 

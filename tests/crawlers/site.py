@@ -25,7 +25,9 @@ Missing robots.txt → 404 (unless a route or file says otherwise).
 Route fields: status, headers (added/overriding), body (bytes, replaces the file), delay
 (seconds before answering), times (apply only to the first N requests, then fall back to the
 file), redirect (Location target with status 301/302), close (drop the connection without a
-response), content_length (lie about the length to simulate truncation).
+response), content_length (lie about the length to simulate truncation), respond (a function
+of the RequestLog returning (status, headers, body): endpoints that check a signature, a
+cookie or a POST body). POST is served like GET; RequestLog keeps the query and the body.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import hashlib
 import mimetypes
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,6 +67,7 @@ class Route:
     redirect: str | None = None
     close: bool = False
     content_length: int | None = None
+    respond: Callable[[RequestLog], tuple[int, dict[str, str], bytes]] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ class RequestLog:
     headers: dict[str, str]
     at: float  # time.monotonic()
     wall: float  # time.time(), to compare with HTTP dates
+    query: str = ""
+    body: bytes = b""
 
 
 class FixtureSite:
@@ -194,30 +200,45 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.do_GET()
 
+    def do_POST(self) -> None:
+        self.do_GET()
+
     def do_GET(self) -> None:
         site = self.site
-        path = urlsplit(self.path).path
+        parts = urlsplit(self.path)
+        path = parts.path
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        log = RequestLog(
+            path,
+            self.command,
+            dict(self.headers.items()),
+            time.monotonic(),
+            time.time(),
+            parts.query,
+            body,
+        )
         with site._lock:
-            site.requests.append(
-                RequestLog(
-                    path, self.command, dict(self.headers.items()), time.monotonic(), time.time()
-                )
-            )
+            site.requests.append(log)
             if path != "/robots.txt":
                 site.inflight += 1
                 site.max_inflight = max(site.max_inflight, site.inflight)
         try:
-            self._serve(path)
+            self._serve(path, log)
         finally:
             if path != "/robots.txt":
                 with site._lock:
                     site.inflight -= 1
 
-    def _serve(self, path: str) -> None:
+    def _serve(self, path: str, log: RequestLog) -> None:
         site = self.site
         route = site._take_route(path) or site._take_route(self.path)
         if route is not None and route.delay:
             time.sleep(route.delay)
+        if route is not None and route.respond is not None:
+            status, headers, data = route.respond(log)
+            self._send(status, data, headers)
+            return
         if route is not None and route.close:
             self.close_connection = True
             self.connection.close()
