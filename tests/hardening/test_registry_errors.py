@@ -15,7 +15,7 @@ ENTRY = """sources:
     kind: industry
     lang: zh
     url: https://example.test/
-    parser: gov_generic
+    parser: gov_cn
     {extra}
     listing:
       type: list
