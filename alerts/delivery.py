@@ -3,8 +3,9 @@ the SSRF-guarded client, and records each attempt.
 
 - `webhook-id` is the Delivery id (constant across retries); `webhook-timestamp` and the
   signatures are computed per attempt; during a secret rotation both secrets sign.
-- Only 2xx is success; 3xx is a failure (never followed); 410 disables the endpoint; other
-  failures are retried on the (time-scaled, jittered) Standard Webhooks schedule, later if the
+- Only 2xx is success; 3xx is a failure (never followed); 410 disables the endpoint; a URL
+  the SSRF guard refuses at send time fails at once, with the reason; other failures are
+  retried on the (time-scaled, jittered) Standard Webhooks schedule, later if the
   receiver sent Retry-After; an endpoint failing for `disable_after_s` is disabled and its
   owner alerted.
 - A worker stopping finishes its in-flight attempts; a worker dying leaves claims whose lease
@@ -65,8 +66,8 @@ class Sender:
                 resp = self.client.post(url, content=body.encode("utf-8"), headers=headers)
                 answer = resp.text[:4096] if fmt in channels.BODY_VERDICT else ""
                 resp.close()
-        except UnsafeUrl as exc:
-            return Outcome(ok=False, error=f"refused by SSRF guard: {exc}",
+        except UnsafeUrl as exc:  # the address will not become safe by waiting: no retries
+            return Outcome(ok=False, error=f"refused by SSRF guard: {exc}", permanent=True,
                            duration_ms=_ms(started))
         except httpx.TimeoutException as exc:
             return Outcome(ok=False, error=f"timeout ({type(exc).__name__}): {exc}"[:300],

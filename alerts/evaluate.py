@@ -69,7 +69,7 @@ def page_issuers(article: Article) -> list[str]:
     name = article.policy.issuer if article.policy is not None else None
     if not name:
         return []
-    agency = load_kb().resolve(name, "agency")
+    agency = load_kb().resolve_agency(name)
     return [agency, name] if agency and agency != name else [name]
 
 

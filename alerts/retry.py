@@ -51,6 +51,7 @@ class Outcome:
     error: str | None = None
     retry_after_s: float | None = None
     gone: bool = False  # 410: the receiver asked us to stop; the endpoint is disabled
+    permanent: bool = False  # retrying cannot help (e.g. refused by the SSRF guard): fail now
     duration_ms: float = 0.0
 
 
@@ -71,7 +72,7 @@ def judge(status_code: int, retry_after: str | None = None,
 def retry_delay(outcome: Outcome, attempts_done: int, scale: float, jitter: float,
                 max_retry_after_s: float, rng: random.Random | None = None) -> float | None:
     """Delay before the next attempt, honouring Retry-After (capped), or None to give up."""
-    if outcome.ok or outcome.gone:
+    if outcome.ok or outcome.gone or outcome.permanent:
         return None
     delay = next_delay(attempts_done, scale, jitter, rng)
     if delay is None:

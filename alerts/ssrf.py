@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpcore
 import httpx
@@ -122,7 +122,10 @@ class SsrfGuard:
         if not host:
             raise UnsafeUrl("the URL has no host")
         if "%" in host:
-            raise UnsafeUrl("IPv6 zone identifiers are not allowed")
+            if ":" in host:
+                raise UnsafeUrl("IPv6 zone identifiers are not allowed")
+            raise UnsafeUrl(f"percent-encoded host {host!r} is not allowed "
+                            f"(it decodes to {unquote(host)!r})")
         if _odd_ip_spelling(host):
             raise UnsafeUrl(f"unusual IP address spelling {host!r}")
         literal = _ip_literal(host)

@@ -12,6 +12,7 @@ from alerts.clock import Clock, utcnow
 from api import csvout, docs, errors, openapi, prometheus
 from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
 from api.keystrength import weak_key_warning
+from api.limits import BodyGuard
 from api.routes import (
     admin,
     articles,
@@ -37,7 +38,8 @@ DESCRIPTION = """Policies, companies, models, token metrics and risk signals of 
 economy, with provenance back to every article.
 
 Every `/v1` route needs an API key (`Authorization: Bearer tw_<id>_<secret>` or
-`X-API-Key`), with a role `reader` < `analyst` < `admin`. Errors are
+`X-API-Key`), with a role `reader` < `analyst` < `admin` < `operator` (an admin manages its own
+owner's keys, the operator every owner's). Errors are
 `application/problem+json` (RFC 9457). Lists use cursor pagination (`next_cursor`).
 Each key is rate limited (token bucket; 429 with `Retry-After`)."""
 
@@ -92,9 +94,10 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     prometheus.install(app)
     docs.install(app)
     openapi.install(app)
+    app.add_middleware(BodyGuard, default_max_bytes=api.max_body_bytes)
     app.include_router(health.router)
     secured = {"dependencies": [Depends(authenticate)],
-               "responses": errors.problems(401, 429, 504)}
+               "responses": errors.problems(401, 413, 429, 504)}
     app.include_router(_v1(), prefix="/v1", **secured)  # type: ignore[arg-type]
     # unversioned aliases of the first routes, kept for early clients; not in the schema
     app.include_router(_v1(), include_in_schema=False, **secured)  # type: ignore[arg-type]

@@ -2,7 +2,9 @@
 
 A key is `tw_<id>_<secret>`; only sha256(secret) is stored, on an `ApiKey {id, owner, role,
 name, hash, created_at, revoked}` node. A request presents it as `Authorization: Bearer <key>`
-or `X-API-Key: <key>`. Roles are ordered `reader` < `analyst` < `admin`.
+or `X-API-Key: <key>`. Roles are ordered `reader` < `analyst` < `admin` < `operator`. An
+admin manages its own owner's keys only; the operator (who runs the service; the bootstrap
+TOKENWATCH_ADMIN_KEY is one) is not owner-scoped and manages every owner's keys.
 
 Use in routes:
 
@@ -34,9 +36,9 @@ from api.deps import DriverDep, Neo4jSettingsDep, SettingsDep
 from api.errors import ApiError
 from graph import apikeys
 
-Role = Literal["reader", "analyst", "admin"]
-ROLES: Final[tuple[Role, ...]] = ("reader", "analyst", "admin")
-_RANK: Final = {role: i for i, role in enumerate(ROLES)}
+Role = Literal["reader", "analyst", "admin", "operator"]
+ROLES: Final[tuple[Role, ...]] = ("reader", "analyst", "admin", "operator")
+_RANK: Final[dict[str, int]] = {role: i for i, role in enumerate(ROLES)}
 _KEY_RE: Final = re.compile(r"^tw_([A-Za-z0-9]{6,64})_([A-Za-z0-9_-]{8,256})$")
 
 
@@ -68,6 +70,18 @@ class ApiPrincipal:
 
     def has_role(self, role: Role) -> bool:
         return _RANK[self.role] >= _RANK[role]
+
+    @property
+    def all_owners(self) -> bool:
+        """The operator's keys are not owner-scoped (key management across owners)."""
+        return self.role == "operator"
+
+    def may_manage(self, owner: str, role: str | None = None) -> bool:
+        """May this principal create/list/revoke a key of `owner` (with `role`)? Its own
+        owner's keys, and never one ranked above itself; the operator: any key."""
+        if self.all_owners:
+            return True
+        return owner == self.owner and (role is None or _RANK.get(role, 99) <= _RANK[self.role])
 
 
 # --- keys (pure) ------------------------------------------------------------------------
@@ -104,9 +118,10 @@ def issue_key(driver: Driver, role: Role, owner: str, name: str = "",
 
 
 def ensure_admin_key(driver: Driver, key: str, database: str | None = None) -> str:
-    """Make `key` a valid admin key (idempotent); returns its id."""
+    """Make `key` a valid operator key of owner `admin` (idempotent); returns its id. The key
+    in the service's own environment belongs to whoever runs it: it is not owner-scoped."""
     key_id, secret = parse_key(key)
-    apikeys.ensure_key(driver, key_id, "admin", "admin", "bootstrap (TOKENWATCH_ADMIN_KEY)",
+    apikeys.ensure_key(driver, key_id, "admin", "operator", "bootstrap (TOKENWATCH_ADMIN_KEY)",
                        hash_secret(secret), database)
     return key_id
 
@@ -241,3 +256,4 @@ Principal = Annotated[ApiPrincipal, Depends(authenticate)]
 Reader = Principal
 Analyst = Annotated[ApiPrincipal, Depends(require_role("analyst"))]
 Admin = Annotated[ApiPrincipal, Depends(require_role("admin"))]
+Operator = Annotated[ApiPrincipal, Depends(require_role("operator"))]

@@ -64,6 +64,7 @@ _DESCRIPTIONS: dict[int, str] = {
     403: "the key's role does not allow this operation",
     404: "not found",
     409: "conflict",
+    413: "the request body is larger than this route's limit",
     422: "invalid parameters (the `errors` member lists them)",
     429: "rate limit exceeded; retry after `Retry-After` seconds",
     504: "the query exceeded its server-side timeout",

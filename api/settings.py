@@ -37,6 +37,12 @@ class ApiSettings(BaseSettings):
         "revoked through the API is dropped at once, one revoked from another process within this",
     )
 
+    max_body_bytes: int = Field(
+        default=256 * 1024, ge=1024,
+        description="largest request body of a route without its own cap (api/limits.py); "
+        "larger bodies get 413, and no body is read before the API key is checked",
+    )
+
     # the read-only Cypher endpoint
     cypher_timeout_s: float = 5.0
     cypher_max_rows: int = 1000

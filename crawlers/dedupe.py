@@ -10,6 +10,9 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
 
 NEAR_DUPLICATE_DISTANCE = 3  # max Hamming distance (of 64 bits) for "same story"
 SHINGLE = 4  # characters per shingle
@@ -95,3 +98,79 @@ class SimhashIndex:
     def add(self, h: int, item_id: str) -> None:
         for key in self._keys(h):
             self._buckets.setdefault(key, []).append((h, item_id))
+
+
+# --- MinHash over the same shingles: the measure for short bodies ---------------------------
+#
+# A one-line disclaimer moves a short body's simhash by 7-12 bits (over the threshold), while
+# the share of common shingles stays high. MinHash estimates the Jaccard similarity of the two
+# shingle sets; with the set sizes it also estimates containment (the share of the smaller
+# body found in the larger), which is what a copy with a trimmed paragraph keeps.
+
+NUM_PERM = 64
+BANDS = 16  # LSH: 16 bands of 4 rows; two bodies with Jaccard 0.7 share a band with p ≈ 0.99
+ROWS = NUM_PERM // BANDS
+MIN_JACCARD = 0.3  # below this, even a contained text is an excerpt, not a copy
+MIN_CONTAINMENT = 0.7
+# MinHash decides only for short bodies (the smaller one at most this many distinct shingles,
+# about as many characters): on long ones simhash is reliable, and templated long texts
+# (shared boilerplate, few varying words) reach Jaccard 0.7+ without being copies
+SHORT_SHINGLES = 300
+_PRIME = 4294967311  # the first prime above 2**32
+_rng = np.random.default_rng(20240611)  # fixed: signatures must be comparable across runs
+_A = _rng.integers(1, 1 << 31, NUM_PERM, dtype=np.uint64)
+_B = _rng.integers(0, 1 << 32, NUM_PERM, dtype=np.uint64)
+
+
+@dataclass(frozen=True)
+class MinHash:
+    signature: tuple[int, ...]
+    shingles: int  # distinct shingles (for containment)
+
+
+def minhash(text: str) -> MinHash | None:
+    """MinHash signature of the body's distinct character shingles; None for empty text."""
+    features = set(_features(text))
+    if not features:
+        return None
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(f.encode("utf-8"), digest_size=4).digest(), "big")
+         for f in features),
+        dtype=np.uint64, count=len(features),
+    )
+    # a*h < 2**63 and + b < 2**64: no overflow in uint64
+    values = (np.outer(hashes, _A) + _B) % np.uint64(_PRIME)
+    return MinHash(tuple(int(v) for v in values.min(axis=0)), len(features))
+
+
+def jaccard(a: MinHash, b: MinHash) -> float:
+    """Estimated Jaccard similarity of two bodies' shingle sets."""
+    same = sum(x == y for x, y in zip(a.signature, b.signature, strict=True))
+    return same / len(a.signature)
+
+
+def containment(a: MinHash, b: MinHash) -> float:
+    """Estimated share of the smaller body's shingles found in the larger one."""
+    j = jaccard(a, b)
+    common = j * (a.shingles + b.shingles) / (1.0 + j)
+    return min(1.0, common / min(a.shingles, b.shingles))
+
+
+def same_story(a: MinHash, b: MinHash) -> bool:
+    """Pure: a syndicated copy (disclaimer, byline, trimmed paragraph) of the same short
+    body (see SHORT_SHINGLES)."""
+    if min(a.shingles, b.shingles) > SHORT_SHINGLES:
+        return False
+    return jaccard(a, b) >= MIN_JACCARD and containment(a, b) >= MIN_CONTAINMENT
+
+
+def minhash_bands(mh: MinHash | None) -> list[int | None]:
+    """BANDS band keys (signed 64-bit): bodies sharing any one are compared."""
+    if mh is None:
+        return [None] * BANDS
+    out: list[int | None] = []
+    for band in range(BANDS):
+        rows = mh.signature[band * ROWS : (band + 1) * ROWS]
+        digest = hashlib.blake2b(repr(rows).encode(), digest_size=8).digest()
+        out.append(_signed(int.from_bytes(digest, "big")))
+    return out

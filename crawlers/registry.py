@@ -125,6 +125,16 @@ DEFAULT_PATH = Path(__file__).with_name("sources.yaml")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
+def check_cron(expr: str) -> None:
+    """The scheduler's own parser decides (`99 99 * * *` has 5 fields and is still wrong)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expr, timezone="UTC")
+    except ValueError as exc:
+        raise ValueError(f"invalid cron {expr!r}: {exc}") from None
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -135,8 +145,10 @@ class Schedule(_Model):
 
     @model_validator(mode="after")
     def _one(self) -> Schedule:
-        if self.cron is not None and len(self.cron.split()) != 5:
-            raise ValueError("cron must have 5 fields")
+        if self.cron is not None:
+            if len(self.cron.split()) != 5:
+                raise ValueError("cron must have 5 fields")
+            check_cron(self.cron)
         return self
 
 
@@ -155,7 +167,10 @@ class _Paged(_Model):
     @classmethod
     def _regex(cls, v: str | None) -> str | None:
         if v is not None:
-            re.compile(v)
+            try:
+                re.compile(v)
+            except re.error as exc:  # not a ValueError: pydantic would let it escape raw
+                raise ValueError(f"invalid regex {v!r}: {exc}") from None
         return v
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+MINHASH_BANDS: Final = 16  # crawlers.dedupe.BANDS (a test holds them equal)
+
 ENTITY_LABELS: Final = {
     "company": "Company", "agency": "Agency", "model": "Model", "policy": "Policy",
 }
@@ -73,6 +75,10 @@ def schema_statements() -> list[str]:
             f"CREATE INDEX article_sh{i} IF NOT EXISTS FOR (a:Article) ON (a.sh{i})"
             for i in range(4)
         ],
+        *[  # MinHash LSH bands (crawlers.dedupe.BANDS): short syndicated copies
+            f"CREATE INDEX article_mb{i} IF NOT EXISTS FOR (a:Article) ON (a.mb{i})"
+            for i in range(MINHASH_BANDS)
+        ],
         "CREATE INDEX observation_kind_asof IF NOT EXISTS FOR (o:Observation) ON (o.kind, o.as_of)",
         "CREATE INDEX observation_subject IF NOT EXISTS FOR (o:Observation) ON (o.subject_id)",
         "CREATE INDEX observation_date IF NOT EXISTS FOR (o:Observation) ON (o.kind, o.date)",
@@ -114,6 +120,10 @@ ON CREATE SET a.fetched_at = r.fetched_at
 SET a.url = r.url, a.canonical_url = r.canonical_url, a.title = r.title, a.text = r.text,
     a.lang = r.lang, a.published_at = r.published_at, a.content_hash = r.content_hash,
     a.simhash = r.simhash, a.sh0 = r.sh0, a.sh1 = r.sh1, a.sh2 = r.sh2, a.sh3 = r.sh3,
+    a.minhash = r.minhash, a.mh_n = r.mh_n,
+    a.mb0 = r.mb0, a.mb1 = r.mb1, a.mb2 = r.mb2, a.mb3 = r.mb3, a.mb4 = r.mb4, a.mb5 = r.mb5,
+    a.mb6 = r.mb6, a.mb7 = r.mb7, a.mb8 = r.mb8, a.mb9 = r.mb9, a.mb10 = r.mb10,
+    a.mb11 = r.mb11, a.mb12 = r.mb12, a.mb13 = r.mb13, a.mb14 = r.mb14, a.mb15 = r.mb15,
     a.etag = r.etag, a.last_modified = r.last_modified, a.source_id = r.source_id,
     a.doc_number = r.doc_number, a.issuer = r.issuer, a.issued_at = r.issued_at,
     a.effective_at = r.effective_at, a.attachments = r.attachments
@@ -235,7 +245,12 @@ ON CREATE SET m.count = 1, m.offsets = [r.start, r.end], m.surfaces = [r.title],
 WITH p, r
 CALL (p, r) {
   WITH p, r WHERE r.issuer IS NOT NULL
-  MATCH (g:Agency {id: r.issuer})
+  OPTIONAL MATCH (known:Agency {id: r.issuer})
+  WITH p, r WHERE known IS NOT NULL OR r.issuer_name IS NOT NULL
+  // an issuer outside the KB is kept as an unseen agency (kb = false), like new entities
+  MERGE (g:Agency {id: r.issuer})
+  ON CREATE SET g.kb = false, g.name = r.issuer_name, g.name_zh = r.issuer_name,
+                g.aliases = [], g.search_terms = r.issuer_name
   MERGE (p)-[i:ISSUED_BY]->(g)
   ON CREATE SET i.article_id = r.article_id, i.start = r.start, i.end = r.end,
                 i.sentence = r.sentence
@@ -298,9 +313,14 @@ RETURN a.id AS id, a.content_hash AS content_hash
 SIMHASH_CANDIDATES: Final = """
 UNWIND $rows AS r
 MATCH (a:Article)
-WHERE (a.sh0 = r.sh0 OR a.sh1 = r.sh1 OR a.sh2 = r.sh2 OR a.sh3 = r.sh3)
+WHERE (a.sh0 = r.sh0 OR a.sh1 = r.sh1 OR a.sh2 = r.sh2 OR a.sh3 = r.sh3
+       OR a.mb0 = r.mb0 OR a.mb1 = r.mb1 OR a.mb2 = r.mb2 OR a.mb3 = r.mb3
+       OR a.mb4 = r.mb4 OR a.mb5 = r.mb5 OR a.mb6 = r.mb6 OR a.mb7 = r.mb7
+       OR a.mb8 = r.mb8 OR a.mb9 = r.mb9 OR a.mb10 = r.mb10 OR a.mb11 = r.mb11
+       OR a.mb12 = r.mb12 OR a.mb13 = r.mb13 OR a.mb14 = r.mb14 OR a.mb15 = r.mb15)
   AND a.id <> r.id AND NOT (a)-[:DUPLICATE_OF]->()
-RETURN r.id AS id, a.id AS other_id, a.simhash AS simhash, a.published_at AS published_at
+RETURN r.id AS id, a.id AS other_id, a.simhash AS simhash, a.published_at AS published_at,
+       a.minhash AS minhash, a.mh_n AS mh_n
 """
 
 COUNTS: Final = """

@@ -3,11 +3,18 @@
 The Java side (graph/neo4j/) starts a `DatabaseManagementService` with Bolt on 127.0.0.1 and
 shuts down cleanly on SIGTERM. This module is the Python side: a detached daemon for
 `tokenwatch neo4j start|stop|status`, and a context manager for `tokenwatch up` and the tests.
+
+An attached launcher (the context manager) dies with its parent: the parent keeps the write end
+of a pipe on the launcher's stdin and the launcher exits at end-of-file, which the kernel
+delivers when the parent dies by any means (`kill -9` included). The pid file in the data
+directory records `pid port owner`; a launcher still alive after its owner is gone is stale and
+is reported, with its pid, by the next start on that directory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -22,6 +29,9 @@ from graph.settings import LAUNCHER_PROJECT, Neo4jSettings
 
 READY_MARK = "TOKENWATCH-NEO4J READY"
 MAIN_CLASS = "tokenwatch.neo4j.Launcher"
+DETACHED = 0  # the owner recorded for `tokenwatch neo4j start`: nobody, it runs on its own
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,9 +76,11 @@ def build(settings: Neo4jSettings, project: Path = LAUNCHER_PROJECT) -> None:
         )
 
 
-def java_command(settings: Neo4jSettings, home: Path, port: int) -> list[str]:
+def java_command(settings: Neo4jSettings, home: Path, port: int,
+                 exit_on_eof: bool = False) -> list[str]:
     return [
         settings.java,
+        *(["-Dtokenwatch.exitOnStdinEof=true"] if exit_on_eof else []),
         f"-Xmx{settings.heap_mb}m",
         f"-Xms{min(settings.heap_mb, 256)}m",
         "-XX:+UseG1GC",
@@ -125,26 +137,75 @@ def _wait_ready(proc: subprocess.Popen[bytes], log: Path, timeout: float) -> Non
     raise EmbeddedNeo4jError(f"embedded Neo4j not ready after {timeout:.0f}s; see {log}")
 
 
+def _is_launcher(pid: int) -> bool:
+    """Is `pid` alive and one of our launchers (not a recycled pid)? Where /proc is missing,
+    being alive has to do."""
+    if not _alive(pid):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()
+    except OSError:
+        return True
+    return MAIN_CLASS.encode() in cmdline
+
+
+def check_stale(home: Path) -> None:
+    """EmbeddedNeo4jError when a launcher recorded in `home`'s pid file still runs although the
+    process that started it is gone (e.g. one left by an older version after a `kill -9`)."""
+    found = _read_pid(home)
+    if found is None:
+        return
+    pid, port, owner = found
+    if owner == DETACHED or not _is_launcher(pid) or _alive(owner):
+        return
+    raise EmbeddedNeo4jError(
+        f"a stale embedded Neo4j launcher (pid {pid}, bolt port {port}) still runs on data "
+        f"directory {home}; the process that started it (pid {owner}) is gone. Stop it with "
+        f"`kill {pid}` (or `tokenwatch neo4j stop`), then start again."
+    )
+
+
 def _spawn(settings: Neo4jSettings, home: Path, port: int, detach: bool) -> subprocess.Popen[bytes]:
     build(settings)
     home.mkdir(parents=True, exist_ok=True)
+    check_stale(home)
+    found = _read_pid(home)
+    if found is not None and _is_launcher(found[0]):
+        raise EmbeddedNeo4jError(
+            f"an embedded Neo4j launcher (pid {found[0]}, bolt port {found[1]}) already runs on "
+            f"data directory {home}"
+        )
     if _reachable(port, timeout=0.3):
         raise EmbeddedNeo4jError(
             f"Bolt port {port} on 127.0.0.1 is already in use: stop what holds it "
             "(`tokenwatch neo4j status`) or set TOKENWATCH_NEO4J_PORT"
         )
-    log = _log_file(home)
-    with log.open("wb") as out:
+    log_path = _log_file(home)
+    with log_path.open("wb") as out:
         proc = subprocess.Popen(
-            java_command(settings, home, port),
+            java_command(settings, home, port, exit_on_eof=not detach),
             stdout=out,
             stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
+            # attached: a pipe only we hold (not inherited: close_fds) — its EOF is our death
+            stdin=subprocess.DEVNULL if detach else subprocess.PIPE,
             start_new_session=detach,
         )
-    _pid_file(home).write_text(f"{proc.pid} {port}\n")
-    _wait_ready(proc, log, settings.start_timeout_s)
+    owner = DETACHED if detach else os.getpid()
+    _pid_file(home).write_text(f"{proc.pid} {port} {owner}\n")
+    try:
+        _wait_ready(proc, log_path, settings.start_timeout_s)
+    except BaseException:
+        _close_stdin(proc)
+        raise
     return proc
+
+
+def _close_stdin(proc: subprocess.Popen[bytes]) -> None:
+    if proc.stdin is not None:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
 
 
 def _terminate(pid: int, timeout: float = 60.0) -> None:
@@ -165,12 +226,18 @@ def _terminate(pid: int, timeout: float = 60.0) -> None:
     raise EmbeddedNeo4jError(f"embedded Neo4j (pid {pid}) ignored SIGTERM for {timeout:.0f}s")
 
 
-def _read_pid(home: Path) -> tuple[int, int] | None:
+def _read_pid(home: Path) -> tuple[int, int, int] | None:
+    """(launcher pid, bolt port, owner pid or DETACHED); a two-field file (older versions)
+    reads as detached."""
     try:
-        pid_s, port_s = _pid_file(home).read_text().split()
-        return int(pid_s), int(port_s)
+        fields = [int(f) for f in _pid_file(home).read_text().split()]
     except (OSError, ValueError):
         return None
+    if len(fields) == 2:
+        return fields[0], fields[1], DETACHED
+    if len(fields) == 3:
+        return fields[0], fields[1], fields[2]
+    return None
 
 
 def status(settings: Neo4jSettings) -> Status:
@@ -181,16 +248,17 @@ def status(settings: Neo4jSettings) -> Status:
     found = _read_pid(home)
     if found is None or not _alive(found[0]):
         return Status(running=False, pid=None, uri=None, reachable=False)
-    pid, port = found
+    pid, port, _owner = found
     return Status(running=True, pid=pid, uri=bolt_uri(port), reachable=_reachable(port))
 
 
 def start_daemon(settings: Neo4jSettings) -> Status:
     """Start a detached embedded Neo4j (`tokenwatch neo4j start`); no-op when running."""
+    home = settings.home.resolve()
+    check_stale(home)
     current = status(settings)
     if current.running:
         return current
-    home = settings.home.resolve()
     proc = _spawn(settings, home, settings.port, detach=True)
     return Status(running=True, pid=proc.pid, uri=bolt_uri(settings.port), reachable=True)
 
@@ -217,7 +285,9 @@ def embedded_neo4j(settings: Neo4jSettings, port: int | None = None) -> Iterator
         yield bolt_uri(chosen)
     finally:
         _terminate(proc.pid)
+        _close_stdin(proc)
         _pid_file(home).unlink(missing_ok=True)
+        log.info("embedded Neo4j (pid %d) stopped", proc.pid)
 
 
 class NotRunning(EmbeddedNeo4jError):
@@ -232,6 +302,7 @@ def neo4j_server(settings: Neo4jSettings, start: bool = True) -> Iterator[str]:
     if settings.uri:
         yield settings.uri
         return
+    check_stale(settings.home.resolve())
     current = status(settings)
     if current.running and current.uri:
         yield current.uri

@@ -2,7 +2,11 @@
 
 `check_read_only` tokenizes the query (string literals, backtick names and comments are
 skipped, so `RETURN 'CREATE'` passes and `/* x */ CREATE` does not) and rejects write and
-admin clauses before anything reaches the server. The query then runs in a read transaction
+admin clauses before anything reaches the server. Which procedures a query calls is not
+decided from its text (backticks, spacing, comments and escapes all spell `dbms.listConfig`
+differently): the query is first sent as `EXPLAIN`, and every ProcedureCall operator of the
+plan Neo4j built from its own parse must name a procedure on the READ_PROCEDURES allow-list
+(each of which the server lists with mode READ). The query then runs in a read transaction
 (`execute_read`, READ access mode: the server refuses writes too), with a server-side timeout
 and a row cap.
 """
@@ -10,6 +14,7 @@ and a row cap.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
@@ -65,6 +70,31 @@ def check_read_only(query: str) -> None:
             raise QueryRejected(f"procedure not allowed: {word.lower()}")
 
 
+_PROC_NAME: Final = re.compile(r"^\s*([^\s(]+)\s*\(")
+
+
+def plan_procedures(plan: Mapping[str, Any] | None) -> Iterator[str]:
+    """Pure: the procedure names (lower-cased) of every ProcedureCall operator in an EXPLAIN
+    plan (the driver's `summary.plan` dict), subqueries included. The operator's `Details`
+    argument starts with the resolved name: `db.labels() :: (label :: STRING)`. A
+    ProcedureCall whose name cannot be read yields "?", which no allow-list contains."""
+    if not plan:
+        return
+    if str(plan.get("operatorType", "")).split("@")[0] == "ProcedureCall":
+        args = plan.get("args") or {}
+        match = _PROC_NAME.match(str(args.get("Details", "")))
+        yield match.group(1).replace("`", "").lower() if match else "?"
+    for child in plan.get("children") or ():
+        yield from plan_procedures(child)
+
+
+def check_plan(plan: Mapping[str, Any] | None) -> None:
+    """QueryRejected for a plan that calls any procedure outside READ_PROCEDURES."""
+    for name in plan_procedures(plan):
+        if name not in READ_PROCEDURES:
+            raise QueryRejected(f"procedure not allowed: {name}")
+
+
 def to_json(value: Any) -> Any:
     """Driver values → JSON-compatible values (nodes, relationships, paths, temporals)."""
     if isinstance(value, Node):
@@ -104,6 +134,7 @@ def run_read_only(r: Reads, query: str, params: dict[str, Any], max_rows: int) -
     check_read_only(query)
 
     def work(tx: ManagedTransaction) -> CypherResult:
+        check_plan(tx.run(f"EXPLAIN {query}", params).consume().plan)
         result = tx.run(query, params)
         records = result.fetch(max_rows + 1)
         rows = [[to_json(v) for v in rec.values()] for rec in records[:max_rows]]

@@ -13,6 +13,7 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
+from crawlers.dedupe import minhash, minhash_bands
 from crawlers.types import Article, CrawlRunStats
 from graph import cypher
 from nlp.types import Entity, Extraction
@@ -96,6 +97,16 @@ def parse_as_of(value: str | None) -> date | None:
         return None
 
 
+def minhash_props(text: str) -> Row:
+    """The MinHash signature, its shingle count and its LSH band keys (mb0…) of a body."""
+    mh = minhash(text)
+    return {
+        "minhash": list(mh.signature) if mh else None,
+        "mh_n": mh.shingles if mh else None,
+        **{f"mb{i}": band for i, band in enumerate(minhash_bands(mh))},
+    }
+
+
 def article_row(article: Article) -> Row:
     bands = simhash_bands(article.simhash)
     pol = article.policy
@@ -112,6 +123,7 @@ def article_row(article: Article) -> Row:
         "content_hash": article.content_hash,
         "simhash": article.simhash,
         **{f"sh{i}": band for i, band in enumerate(bands)},
+        **minhash_props(article.text),
         "etag": article.etag,
         "last_modified": article.last_modified,
         "doc_number": pol.doc_number if pol else None,
@@ -207,6 +219,12 @@ def risk_rows(article_id: str, extraction: Extraction) -> list[Row]:
     ]
 
 
+def _unseen_name(agency_id: str | None) -> str | None:
+    """The name an unseen agency (`new:agency:<name>`) is created with; None for KB ids."""
+    prefix = "new:agency:"
+    return agency_id[len(prefix):] if agency_id and agency_id.startswith(prefix) else None
+
+
 def policy_rows(article_id: str, joined: str, extraction: Extraction) -> list[Row]:
     rows = []
     for p in getattr(extraction, "policies", ()):
@@ -218,6 +236,7 @@ def policy_rows(article_id: str, joined: str, extraction: Extraction) -> list[Ro
                 "title": p.title,
                 "doc_number": p.doc_number,
                 "issuer": p.issuer,
+                "issuer_name": _unseen_name(p.issuer),
                 "issued_at": parse_as_of(p.issued_at),
                 "effective_at": parse_as_of(p.effective_at),
                 "start": p.start,

@@ -33,8 +33,19 @@ def to_record(ex: Extraction) -> dict[str, Any]:
     return record
 
 
+def check_utf8(line: str) -> None:
+    """ValueError `invalid UTF-8 at byte K` (K counts from 1 within the line) when the line was
+    decoded with errors="surrogateescape" and held bytes that are not UTF-8."""
+    raw = line.encode("utf-8", "surrogateescape")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"invalid UTF-8 at byte {exc.start + 1}") from None
+
+
 def parse_line(line: str) -> DocInput:
     """A DocInput from one JSON line; ValueError with a readable reason otherwise."""
+    check_utf8(line)
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:

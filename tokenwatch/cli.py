@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import logging
 import sys
 import time
@@ -289,7 +290,7 @@ def _graph() -> Iterator[tuple[object, str | None]]:
 @keys_app.command("create")
 @one_line_errors
 def keys_create(
-    role: Annotated[str, typer.Option(help="reader | analyst | admin")],
+    role: Annotated[str, typer.Option(help="reader | analyst | admin | operator")],
     owner: Annotated[str, typer.Option(help="who the key belongs to (owner of rules, webhooks)")],
     name: Annotated[str, typer.Option(help="a label for the key")] = "",
 ) -> None:

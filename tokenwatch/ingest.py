@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 
 from neo4j import Driver
 
-from crawlers.dedupe import NEAR_DUPLICATE_DISTANCE, hamming
+from crawlers.dedupe import NEAR_DUPLICATE_DISTANCE, MinHash, hamming, minhash, same_story
 from crawlers.types import Article, CrawlRunStats, PageState, WriteResult
 from graph import reader, writer
 from graph.writer import Duplicate
 from nlp import DocInput, Extractor
-from nlp.kb import KnowledgeBase, load_kb
+from nlp.kb import KnowledgeBase, load_kb, unseen_agency_id
 from nlp.types import Extraction, PolicyInfo
 
 log = logging.getLogger(__name__)
@@ -50,12 +50,29 @@ class _Copy:
     id: str
     simhash: int
     published: datetime
+    minhash: MinHash | None = None
+
+
+def _stored_minhash(cand: Mapping[str, object]) -> MinHash | None:
+    sig, n = cand.get("minhash"), cand.get("mh_n")
+    if isinstance(sig, list) and isinstance(n, int) and n > 0:
+        return MinHash(tuple(int(v) for v in sig), n)
+    return None
+
+
+def _close(a: _Copy, b: _Copy) -> bool:
+    """Same story: simhash within the threshold (long bodies), or MinHash Jaccard and
+    containment high enough (short bodies, where a disclaimer moves many simhash bits)."""
+    if hamming(a.simhash, b.simhash) <= NEAR_DUPLICATE_DISTANCE:
+        return True
+    return a.minhash is not None and b.minhash is not None and same_story(a.minhash, b.minhash)
 
 
 def find_duplicates(
     articles: Sequence[Article], candidates: Sequence[dict[str, object]]
 ) -> list[Duplicate]:
-    """Pure: near-duplicate links (simhash within NEAR_DUPLICATE_DISTANCE bits). The earliest
+    """Pure: near-duplicate links (simhash within NEAR_DUPLICATE_DISTANCE bits, or MinHash
+    `same_story` for short bodies; `distance` stays the simhash distance). The earliest
     published copy is the original, whichever was crawled first: a stored article found to be
     a later copy of an incoming one is linked to it (the link then points at the older one)."""
     stored: dict[str, list[_Copy]] = {}
@@ -63,7 +80,8 @@ def find_duplicates(
         sim = cand.get("simhash")
         if isinstance(sim, int):
             stored.setdefault(str(cand["id"]), []).append(
-                _Copy(str(cand["other_id"]), sim, _when(cand.get("published_at")))
+                _Copy(str(cand["other_id"]), sim, _when(cand.get("published_at")),
+                      _stored_minhash(cand))
             )
     dups: list[Duplicate] = []
     originals: list[_Copy] = []  # this batch's originals so far, oldest first
@@ -71,13 +89,12 @@ def find_duplicates(
     for art in sorted(articles, key=lambda a: (_when(a.published_at), a.id)):
         if art.simhash is None:
             continue
-        me = _Copy(art.id, art.simhash, _when(art.published_at))
-        options = [
+        me = _Copy(art.id, art.simhash, _when(art.published_at), minhash(art.text))
+        close = [
             (hamming(me.simhash, c.simhash), c)
             for c in [*stored.get(art.id, []), *originals]
-            if c.id != art.id and c.id not in linked
+            if c.id != art.id and c.id not in linked and _close(me, c)
         ]
-        close = [(d, c) for d, c in options if d <= NEAR_DUPLICATE_DISTANCE]
         if not close:
             originals.append(me)
             continue
@@ -89,6 +106,14 @@ def find_duplicates(
             linked.add(other.id)
             originals.append(me)
     return dups
+
+
+def issuer_id(kb: KnowledgeBase, printed: str | None) -> str | None:
+    """Pure: the agency id for a page's printed issuer: a KB agency, the parent agency of a
+    sub-unit (办公厅, 司, 局), or else an unseen agency of that name, never nothing."""
+    if not printed or not printed.strip():
+        return None
+    return kb.resolve_agency(printed) or unseen_agency_id(printed)
 
 
 def with_page_policy(article: Article, extraction: Extraction, kb: KnowledgeBase) -> Extraction:
@@ -108,13 +133,30 @@ def with_page_policy(article: Article, extraction: Extraction, kb: KnowledgeBase
         id=known,
         title=article.title or str(page.doc_number),
         doc_number=page.doc_number,
-        issuer=kb.resolve(page.issuer, "agency") if page.issuer else None,
+        issuer=issuer_id(kb, page.issuer),
         issued_at=page.issued_at.isoformat() if page.issued_at else None,
         effective_at=page.effective_at.isoformat() if page.effective_at else None,
         start=0,
         end=len(article.title),  # offsets index into title + "\n\n" + text
     )
     return extraction.model_copy(update={"policies": (*extraction.policies, policy)})
+
+
+def duplicates_for(driver: Driver, articles: Sequence[Article],
+                   database: str | None = None) -> list[Duplicate]:
+    """Near-duplicate links for incoming articles: stored candidates that share a simhash
+    band or a MinHash band with one of them, judged by `find_duplicates`."""
+    cand_rows = [
+        {
+            "id": a.id,
+            **dict(zip(("sh0", "sh1", "sh2", "sh3"), writer.simhash_bands(a.simhash), strict=True)),
+            **{k: v for k, v in writer.minhash_props(a.text).items() if k.startswith("mb")},
+        }
+        for a in articles
+        if a.simhash is not None
+    ]
+    candidates = reader.simhash_candidates(driver, cand_rows, database) if cand_rows else []
+    return find_duplicates(articles, candidates)
 
 
 @dataclass
@@ -148,20 +190,7 @@ class GraphSink:
                 changed, self.extractor.pipe(doc_input(a) for a in changed), strict=True
             )
         ]
-        cand_rows = [
-            {
-                "id": a.id,
-                **dict(
-                    zip(("sh0", "sh1", "sh2", "sh3"), writer.simhash_bands(a.simhash), strict=True)
-                ),
-            }
-            for a in changed
-            if a.simhash is not None
-        ]
-        candidates = (
-            reader.simhash_candidates(self.driver, cand_rows, self.database) if cand_rows else []
-        )
-        dups = find_duplicates(changed, candidates)
+        dups = duplicates_for(self.driver, changed, self.database)
         items = list(zip(changed, extractions, strict=True))
         writer.write_batch(self.driver, writer.build_batch(items, dups), self.database)
         copies_in_batch = {d.id for d in dups} & {a.id for a in changed}

@@ -5,6 +5,10 @@ JSONL is meant to be UTF-8, but files exported on Chinese Windows desktops are o
 character into U+FFFD, which then "detects" as English and extracts nothing, silently. Here a
 file is UTF-8 (a BOM is dropped), or GB18030 when its first chunk is not UTF-8 but decodes
 cleanly as GB18030 (the caller is told), or refused with the offset of the first bad byte.
+
+A UTF-8 file with a few broken lines stays UTF-8: at least as many of its non-ASCII lines
+decode as UTF-8 as do not. It is read with errors="surrogateescape", so each broken line is
+reported by the line parser (`line N: invalid UTF-8 at byte K`) and skipped, never replaced.
 """
 
 from __future__ import annotations
@@ -44,9 +48,25 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+def _mostly_utf8(head: bytes, complete: bool) -> bool:
+    """At least as many non-ASCII lines decode as UTF-8 as do not (and at least one does)."""
+    lines = head.split(b"\n")
+    if not complete:
+        lines = lines[:-1]  # the last line may be cut mid-character
+    good = bad = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        if _decodes(line, "utf-8-sig", True):
+            good += 1
+        else:
+            bad += 1
+    return good > 0 and good >= bad
+
+
 def sniff(head: bytes, name: str, complete: bool = False) -> Sniffed:
     """The encoding of a file from its first bytes (`complete`: they are the whole file)."""
-    if _decodes(head, "utf-8-sig", complete):
+    if _decodes(head, "utf-8-sig", complete) or _mostly_utf8(head, complete):
         return Sniffed("utf-8-sig")
     if _decodes(head, "gb18030", complete) and _has_cjk(
         codecs.getincrementaldecoder("gb18030")("strict").decode(head, False)
@@ -92,7 +112,11 @@ def text_stream(raw: BinaryIO, name: str, warn: TextIO | None = None) -> TextIO:
     if found.note and warn is not None:
         warn.write(f"warning: {found.note}\n")
     buffered = io.BufferedReader(_Peeked(head, raw))
-    return io.TextIOWrapper(buffered, encoding=found.encoding, errors="strict", newline=None)
+    # bytes that do not decode survive as lone surrogates: the line parser reports and skips
+    # that line (`invalid UTF-8 at byte K`) instead of the whole read failing mid-file
+    return io.TextIOWrapper(
+        buffered, encoding=found.encoding, errors="surrogateescape", newline=None
+    )
 
 
 @contextlib.contextmanager

@@ -3,13 +3,18 @@ webhook delivery worker; Ctrl-C stops all (in-flight webhook attempts finish fir
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from types import FrameType
 
 import uvicorn
 from neo4j import Driver
+from uvicorn.server import HANDLED_SIGNALS
 
 from alerts.delivery import DeliveryWorker
 from alerts.evaluate import AlertEvaluator
@@ -76,6 +81,28 @@ def registry_watcher(settings: AppSettings, sched: CrawlScheduler, driver: Drive
                            settings.registry_reload_s, apply)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn re-raises a captured SIGTERM once its own shutdown is done, and the default
+    action of SIGTERM ends the process there, before the scheduler, the delivery worker and the
+    embedded Neo4j are stopped. Here a signal only ends `run()`; `serve` owns the rest."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in HANDLED_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+
+def _already_stopping(sig: int, _frame: FrameType | None) -> None:
+    log.warning("signal %d during shutdown: already stopping", sig)
+
+
 def serve(
     settings: AppSettings,
     neo4j: Neo4jSettings,
@@ -118,10 +145,16 @@ def serve(
             app, host=host or api.host, port=port or api.port, log_level=settings.log_level.lower()
         )
         try:
-            uvicorn.Server(config).run()  # returns on SIGINT/SIGTERM
+            _Server(config).run()  # returns on SIGINT/SIGTERM, after the API has stopped
         finally:
+            # a repeated SIGTERM (a supervisor's) must not cut the ordered shutdown short; the
+            # handler stays until the process ends, past the embedded Neo4j's stop below
+            signal.signal(signal.SIGTERM, _already_stopping)
             log.info("stopping at %s", datetime.now(UTC).isoformat())
             if sched is not None:
                 watcher.stop()
                 sched.shutdown()
+                log.info("scheduler stopped (lease released if held)")
             worker.stop(timeout=alert_settings.attempt_timeout_s + 5)
+            log.info("delivery worker stopped")
+    # leaving graph_session closed the driver and stopped an embedded Neo4j

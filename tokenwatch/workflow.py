@@ -27,6 +27,7 @@ from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp import DocInput, Extractor
 from tokenwatch.errors import TokenwatchError
+from nlp.jsonl import check_utf8
 from tokenwatch.ingest import GraphSink
 from tokenwatch.settings import get_settings
 from tokenwatch.suggest import did_you_mean
@@ -130,6 +131,7 @@ def parse_doc_lines(inp: TextIO, err: TextIO) -> tuple[list[tuple[int, DocInput]
         if not line.strip():
             continue
         try:
+            check_utf8(line)
             docs.append((lineno, DocInput.model_validate(orjson.loads(line))))
         except (orjson.JSONDecodeError, ValueError) as exc:
             bad += 1

@@ -1,4 +1,7 @@
-"""API key management (admin only). The key string is shown once, at creation."""
+"""API key management (admin and operator). The key string is shown once, at creation.
+
+An admin manages the keys of its own owner (and no key ranked above admin); the operator
+manages every owner's keys. Another owner's key is a 404 to an admin, as if absent."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from api import auth
-from api.auth import Admin, Principal
+from api.auth import Admin, Forbidden, Principal
 from api.deps import DriverDep, Neo4jSettingsDep
 from api.errors import NotFound, problems
 from graph import apikeys
@@ -53,24 +56,32 @@ class NewKey(KeyOut):
 
 @router.post("/keys", response_model=NewKey, status_code=201,
              responses={**ADMIN_ONLY, **problems(422)})
-def create_key(body: KeyIn, _: Admin, driver: DriverDep, neo4j: Neo4jSettingsDep) -> NewKey:
-    """Create an API key for an owner with a role."""
+def create_key(body: KeyIn, principal: Admin, driver: DriverDep,
+               neo4j: Neo4jSettingsDep) -> NewKey:
+    """Create an API key for an owner with a role (an admin: for its own owner, up to admin)."""
+    if not principal.may_manage(body.owner, body.role):
+        raise Forbidden(f"a {principal.role} key of owner {principal.owner!r} cannot create a "
+                        f"{body.role} key for owner {body.owner!r}")
     key, record = auth.issue_key(driver, body.role, body.owner, body.name, neo4j.database)
     return NewKey(key=key, **record)
 
 
 @router.get("/keys", response_model=list[KeyOut], responses=ADMIN_ONLY)
-def list_keys(_: Admin, driver: DriverDep, neo4j: Neo4jSettingsDep) -> list[KeyOut]:
-    """Every key (without secrets or hashes)."""
-    return [KeyOut(**r) for r in apikeys.list_keys(driver, database=neo4j.database)]
+def list_keys(principal: Admin, driver: DriverDep, neo4j: Neo4jSettingsDep) -> list[KeyOut]:
+    """The owner's keys; every key for the operator (without secrets or hashes)."""
+    owner = None if principal.all_owners else principal.owner
+    return [KeyOut(**r) for r in apikeys.list_keys(driver, owner, database=neo4j.database)]
 
 
 @router.delete("/keys/{key_id}", response_model=KeyOut, responses=problems(403, 404, 422))
 def revoke_key(
     key_id: Annotated[str, Path(max_length=64, examples=["1a2b3c4d5e6f"])],
-    _: Admin, request: Request, driver: DriverDep, neo4j: Neo4jSettingsDep,
+    principal: Admin, request: Request, driver: DriverDep, neo4j: Neo4jSettingsDep,
 ) -> KeyOut:
     """Revoke a key (idempotent); it stops working at once in this process."""
+    found = apikeys.get_key(driver, key_id, neo4j.database)
+    if found is None or not principal.may_manage(str(found["owner"])):
+        raise NotFound(f"no API key with id {key_id!r}")
     record = apikeys.revoke_key(driver, key_id, neo4j.database)
     if record is None:
         raise NotFound(f"no API key with id {key_id!r}")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from api.auth import Admin, Principal
 from api.errors import ApiError, Conflict, NotFound, Unprocessable, problems
 from api.schemas import Page
+from crawlers.registry import check_cron
 from tokenwatch.scheduler import AlreadyRunning, CrawlScheduler, NotLeader, UnknownSchedule
 
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {503: {
@@ -65,6 +66,8 @@ class ScheduleIn(BaseModel):
             raise ValueError("give exactly one of interval_minutes or cron")
         if self.cron is not None and len(self.cron.split()) != 5:
             raise ValueError("cron must have 5 fields: minute hour day month weekday")
+        if self.cron is not None:
+            check_cron(self.cron)  # `99 99 * * *` has 5 fields and is still no schedule
         return self
 
 

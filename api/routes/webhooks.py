@@ -180,8 +180,9 @@ def update_webhook(webhook_id: IdPath, body: WebhookPatch, principal: Analyst,
                    settings: AlertSettingsDep, clock: ClockDep) -> WebhookOut:
     current = _get(driver, principal.owner, webhook_id, neo4j.database)
     props: dict[str, Any] = body.model_dump(exclude_unset=True, exclude_none=True)
-    if "url" in props:
-        _check_url(props["url"], settings)
+    if "url" in props or props.get("enabled") is True:
+        # re-enabling re-checks the stored URL: its name may resolve elsewhere by now
+        _check_url(props.get("url", current["url"]), settings)
     if "bot_secret" in props:
         _check_bot_secret(props.get("format") or current["format"], props["bot_secret"])
     if props.get("enabled") is True:
@@ -220,12 +221,16 @@ def rotate_secret(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
 
 
 @router.post("/webhooks/{webhook_id}/test", response_model=TestSendOut,
-             responses=problems(403, 404))
+             responses=problems(403, 404, 409))
 def send_test(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
               neo4j: Neo4jSettingsDep, settings: AlertSettingsDep, clock: ClockDep) -> TestSendOut:
     """Send a signed `webhook.test` event now (through the SSRF guard, not retried) and
     return the receiver's answer; the attempt appears in the delivery log."""
     row = _get(driver, principal.owner, webhook_id, neo4j.database)
+    if not row.get("enabled", True):
+        raise Conflict(f"webhook {webhook_id!r} is disabled"
+                       + (f" ({row['disabled_reason']})" if row.get("disabled_reason") else "")
+                       + "; enable it (PATCH enabled=true) before sending a test")
     sender = Sender(settings)
     try:
         result = test_send(driver, sender, row, clock(), neo4j.database)

@@ -7,6 +7,7 @@ and the file. Relations: `Model.vendor` and `Company.parent` reference other ent
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,23 @@ class KbEntry(BaseModel):
         """Every strong surface form (name, both language names, aliases), deduplicated."""
         seen = dict.fromkeys(n for n in (self.name, self.name_zh, self.name_en, *self.aliases) if n)
         return tuple(seen)
+
+
+NATIONAL_PREFIX = "中华人民共和国"
+# what follows a parent agency's name in a sub-unit's: its general office, a department (司),
+# a bureau (局), an office; at most 12 characters of name before the suffix
+_SUB_UNIT = re.compile(r"(?:[\u4e00-\u9fff（）()]{0,12}(?:办公厅|司|局|办公室|厅))")
+
+
+def _splits(name: str) -> Iterator[tuple[str, str]]:
+    """(parent, remainder) for every split of `name`, longest parent first."""
+    for i in range(len(name) - 1, 1, -1):
+        yield name[:i], name[i:]
+
+
+def unseen_agency_id(name: str) -> str:
+    """The id an agency outside the KB gets (the writer's scheme for new entities)."""
+    return f"new:agency:{name.strip().lower()}"
 
 
 class KnowledgeBase:
@@ -117,6 +135,26 @@ class KnowledgeBase:
         if kind is not None:
             ids = {i for i in ids if self.entries[i].kind == kind}
         return next(iter(ids)) if len(ids) == 1 else None
+
+    def resolve_agency(self, name: str | None) -> str | None:
+        """The agency a printed issuer names: the KB entry itself, or, for a sub-unit of a
+        known agency (工业和信息化部办公厅, 工业和信息化部科技司, …信息通信管理局), that parent
+        agency. The national prefix 中华人民共和国 is ignored. None when neither is known."""
+        if not name:
+            return None
+        name = name.strip()
+        found = self.resolve(name, "agency")
+        if found or not name:
+            return found
+        bare = name.removeprefix(NATIONAL_PREFIX)
+        if bare != name:
+            return self.resolve_agency(bare)
+        for parent, remainder in _splits(name):
+            if _SUB_UNIT.fullmatch(remainder):
+                found = self.resolve(parent, "agency")
+                if found:
+                    return found
+        return None
 
     def family(self, entry_id: str) -> set[str]:
         """The entry, its ancestors (parent/vendor chain) and everything that points to it."""

@@ -117,7 +117,7 @@ def test_bootstrap_admin_key_is_ensured(neo4j_settings: Neo4jSettings, driver: D
         assert client.get("/v1/keys", headers=_h(key)).status_code == 200
     key_id, _ = auth.parse_key(key)
     recs, _, _ = driver.execute_query("MATCH (k:ApiKey {id: $id}) RETURN k.role AS r", id=key_id)
-    assert [r["r"] for r in recs] == ["admin"]
+    assert [r["r"] for r in recs] == ["operator"]  # the bootstrap key is the operator's
 
 
 def test_require_role_rejects_unknown_role() -> None:

@@ -18,7 +18,7 @@ def art(aid: str, simhash: int, published: datetime | None) -> Article:
         canonical_url=f"http://x/{aid}",
         source_id="s",
         title=aid,
-        text="t",
+        text=aid * 3,  # bodies differ: only the simhash makes them copies
         lang="zh",
         published_at=published,
         fetched_at=T0,

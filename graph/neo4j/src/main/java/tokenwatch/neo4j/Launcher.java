@@ -1,5 +1,7 @@
 package tokenwatch.neo4j;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -18,9 +20,34 @@ import org.neo4j.io.ByteUnit;
  * {@code TOKENWATCH-NEO4J READY bolt://127.0.0.1:<port>} once the default database answers,
  * and shuts the DBMS down cleanly on SIGTERM/SIGINT (a shutdown hook), so the store is never
  * left half-written.
+ *
+ * <p>With {@code -Dtokenwatch.exitOnStdinEof=true} (how {@code tokenwatch up}, {@code crawl} and
+ * the tests start it) the launcher also stops when its standard input reaches end-of-file: the
+ * parent holds the other end of that pipe, and the kernel closes it when the parent dies, even
+ * by {@code kill -9}, so the database never outlives the process that owns it.
  */
 public final class Launcher {
     private Launcher() {}
+
+    /** Exit (running the shutdown hook) once stdin is closed: the parent is gone. */
+    private static void exitWhenParentGoes() {
+        Thread watcher = new Thread(() -> {
+            InputStream in = System.in;
+            byte[] buffer = new byte[256];
+            try {
+                while (in.read(buffer) >= 0) {
+                    // the parent never writes; anything read is ignored
+                }
+            } catch (IOException e) {
+                // a broken pipe is the same news as end-of-file
+            }
+            System.out.println("TOKENWATCH-NEO4J PARENT GONE");
+            System.out.flush();
+            System.exit(0);
+        }, "tokenwatch-neo4j-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 2) {
@@ -31,6 +58,9 @@ public final class Launcher {
         int port = Integer.parseInt(args[1]);
         long pageCacheMb = args.length > 2 ? Long.parseLong(args[2]) : 256;
         long txMemoryMb = args.length > 3 ? Long.parseLong(args[3]) : 256;
+        if (Boolean.getBoolean("tokenwatch.exitOnStdinEof")) {
+            exitWhenParentGoes();
+        }
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
