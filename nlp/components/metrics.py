@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp.components.extensions import doc_text, sentences
+from nlp.components.extensions import doc_text, norm_text, sentences
 from nlp.dates import resolve_as_of
 from nlp.lexicon import alternation, load_lexicon
 from nlp.numbers import (
@@ -345,7 +345,7 @@ class MetricRules:
 
     # -- assembly ---------------------------------------------------------------------------------
     def run(self, doc: Doc, published: date | None) -> list[Metric]:
-        text = doc_text(doc)
+        text, original = norm_text(doc), doc_text(doc)
         entities = [e for e in (doc._.tw_entities or []) if _can_be_subject(e)]
         ai_doc = bool(self.ai_re.search(text)) or any(e.type == "model" for e in entities)
         metrics: list[Metric] = []
@@ -375,7 +375,7 @@ class MetricRules:
                         as_of=as_of,
                         start=f.start,
                         end=f.end,
-                        quote=text[s0:s1],
+                        quote=original[s0:s1],
                     )
                 )
         return _dedupe(metrics, published.isoformat() if published else None)

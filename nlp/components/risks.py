@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp.components.extensions import doc_text, sentences
+from nlp.components.extensions import doc_text, norm_text, sentences
 from nlp.lexicon import alternation, cue_pattern, load_lexicon
 from nlp.text import clause_bounds
 from nlp.types import Risk, RiskCategory
@@ -49,7 +49,7 @@ class RiskRules:
         return out
 
     def run(self, doc: Doc) -> list[Risk]:
-        text = doc_text(doc)
+        text, original = norm_text(doc), doc_text(doc)
         ents = doc._.tw_entities or []
         risks = []
         for s0, s1 in sentences(doc):
@@ -59,7 +59,7 @@ class RiskRules:
                 risks.append(
                     Risk(
                         category=cat,
-                        text=sent,
+                        text=original[s0:s1],
                         start=s0,
                         end=s1,
                         score=round(score, 3),
