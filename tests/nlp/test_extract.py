@@ -88,7 +88,9 @@ def test_jsonl_runner_reports_bad_lines_and_continues() -> None:
 
 
 def test_devset_floors() -> None:
-    report = evaluate()
+    """The passages the rules were first tuned on; the real-form ones of issue 12 have their
+    own floors (test_evaluate.py)."""
+    report = evaluate(origin="own")
     assert report.passages >= 250, render(report)
     assert report.entities_all.f1 >= 0.90, render(report)
     assert report.metrics.f1 >= 0.90, render(report)

@@ -33,7 +33,7 @@ PASSAGES = [
 ("en-014", "2025-10-01", "MiniMax said MiniMax-M2 costs $0.30 per million input tokens, about 8% of the price of Claude Sonnet.",
  ["c:MiniMax=minimax", "m:MiniMax-M2=minimax-m2", "m:Claude Sonnet=claude"], [("p", 0.3, N, "USD", "input", "minimax-m2", "2025-10-01")], []),
 ("en-015", "2025-11-12", "Baidu said ERNIE 4.5 Turbo is priced at 0.8 yuan per million input tokens, 80% cheaper than ERNIE 4.5.",
- ["c:Baidu=baidu", "m:ERNIE 4.5 Turbo=ernie", "m:ERNIE 4.5=ernie"], [("p", 0.8, N, "CNY", "input", "ernie", "2025-11-12"), ("c", -0.8, N, N, N, "ernie", "2025-11-12")], []),
+ ["c:Baidu=baidu", "m:ERNIE 4.5 Turbo=ernie", "m:ERNIE 4.5=ernie"], [("p", 0.8, N, "CNY", "input", "ernie", "2025-11-12")], []),
 ("en-016", "2025-01-27", "Nvidia shares plunged 17% on Monday after DeepSeek released its R1 reasoning model, wiping out nearly $600 billion in market value.",
  ["c:Nvidia=nvidia", "c:DeepSeek=deepseek"], [], [("mkt", "Nvidia shares plunged 17% on Monday after DeepSeek released its R1 reasoning model, wiping out nearly $600 billion in market value.")]),
 ("en-017", "2025-01-13", "The Bureau of Industry and Security issued the Framework for Artificial Intelligence Diffusion, imposing export controls on advanced AI chips.",
@@ -158,7 +158,7 @@ PASSAGES = [
 ("en-076", "2025-02-14", "The White House said it would not impose new restrictions on open-weight models for now.",
  ["a:White House=white-house"], [], []),
 ("en-077", "2025-11-30", "Amazon said its Nova models are up to 75% cheaper than comparable models in Amazon Bedrock.",
- ["c:Amazon=amazon"], [("c", -0.75, N, N, N, "amazon", "2025-11-30")], []),
+ ["c:Amazon=amazon"], [], []),  # a comparison, not a price change (issue 12)
 ("en-078", "2025-12-09", "Per a Bernstein note, token prices for frontier models fell by about 80% in 2025.",
  ["c:Bernstein=bernstein"], [("c", -0.8, N, N, N, N, "2025-12")], []),
 ("en-079", "2025-08-06", "OpenAI released gpt-oss models under an Apache 2.0 license for local deployment.",
