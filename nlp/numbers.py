@@ -11,6 +11,7 @@ import re
 import cn2an
 
 ZH_UNITS: dict[str, float] = {
+    "亿亿": 1e16,
     "千万亿": 1e15,
     "百万亿": 1e14,
     "十万亿": 1e13,

@@ -42,7 +42,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from nlp.components.extensions import doc_text, norm_text, sentences
-from nlp.dates import resolve_as_of
+from nlp.dates import find_dates, resolve_as_of
 from nlp.lexicon import alternation, load_lexicon
 from nlp.numbers import (
     EN_UNIT_RE,
@@ -63,16 +63,34 @@ NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{ZH_DIGITS}]+)"
 QTY = rf"(?P<q>{NUM}\s*(?:{ZH_UNIT_RE}|(?:{EN_UNIT_RE}))?)"
 PCT = r"(?P<p>\d+(?:\.\d+)?)\s*(?:%|％|percent|per cent|个百分点)"
 NON_SUBJECT_SECTORS = {"research", "broker"}
+AI_SECTORS = {"ai_model", "cloud", "ai_platform"}
+FOREIGN_AGENCIES = ("us-", "eu-", "uk-", "bis", "ftc", "nist", "white-house")
 ZH_FRACTION = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "八": 8, "十": 10}
 EN_FOLD = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+EN_FRACTION = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+EN_BY_FRACTION = {
+    "two thirds": 0.667,
+    "a third": 0.333,
+    "one third": 0.333,
+    "a quarter": 0.25,
+    "three quarters": 0.75,
+}
 _RANGE_LOW_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|—|~|～|至|到|to)\s*$")
+# a context length: 32k, 32K, 32,000, 128千, 1M (in thousands of tokens via `_kilo`)
+_LEN = r"\d+(?:,\d{3})*(?:\.\d+)?\s*(?:[kKmM](?![A-Za-z])|千|万)?"
 _TIER_RE = re.compile(
-    r"(?P<lo>\d+)\s*[kK]?\s*(?:-|–|~|～|至|到|,|，)\s*(?P<hi>\d+)\s*[kK]\s*[\]）)]?"
-    r"|(?:≤|<=|不超过|小于等于|up to|within)\s*(?P<le>\d+)\s*[kK]"
-    r"|(?P<le2>\d+)\s*[kK]\s*(?:tokens?\s*)?(?:及)?以(?:内|下)"
-    r"|(?:>|超过|大于|longer than|above|over|more than|exceeding|exceeds)\s*(?P<gt>\d+)\s*[kK]"
-    r"|(?P<gt2>\d+)\s*[kK]\s*(?:tokens?\s*)?以上",
+    rf"(?P<lo>{_LEN})\s*(?:-|–|~|～|至|到|,|，|and|to)\s*(?P<hi>{_LEN})\s*(?:tokens?)?\s*[\]）)]?"
+    rf"|(?:≤|<=|不超过|小于等于|up to|within|under|below|less than|不足)\s*(?P<le>{_LEN})"
+    rf"|(?P<le2>{_LEN})\s*(?:tokens?\s*)?(?:及)?(?:以内|以下|or less|or fewer|or below)"
+    rf"|(?:>|超过|大于|longer than|above|over|more than|exceeding|exceeds)\s*(?P<gt>{_LEN})"
+    rf"|(?P<gt2>{_LEN})\s*(?:tokens?\s*)?(?:以上|or more)",
     re.I,
+)
+_CLOCK_RE = re.compile(
+    r"(?P<h>\d{1,2}):\d{2}\s*(?:-|–|—|~|至|到|to|and)\s*\d{1,2}:\d{2}\s*(?P<utc>UTC)?"
+)
+_INSTEAD_RE = re.compile(
+    r"(?:instead of|rather than|versus|vs\.?|compared with|而非|而不是|相比)\s*$", re.I
 )
 _TIER_CTX_RE = re.compile(
     r"上下文|输入长度|长度|区间|档|context|prompts?|input(?:s)? (?:of|longer|up)|tier|[\[(（]", re.I
@@ -101,7 +119,8 @@ class Found:
     side: Side | None = None
     condition: str | None = None
     years_back: int = 0  # 1 for "a year ago" figures: as_of one year before
-    subjects: tuple[tuple[str, str], ...] = ()  # set by list attribution (分别 / 均)
+    dated: bool = False  # an earlier figure: its own date follows it ("from 16tn in May")
+    subjects: tuple[tuple[str | None, str | None], ...] = ()  # list attribution (分别 / 均)
 
 
 class MetricRules:
@@ -122,7 +141,7 @@ class MetricRules:
             rf"{QTY}\s*(?:个|多个|余个|亿个)?\s*{adj}(?:{tok})(?![A-Za-z])", re.I
         )
         self.vol_before_re = re.compile(
-            rf"(?:{tok})(?P<gap>(?:[^。；;.!?！？$￥¥]|(?<=\d)\.(?=\d)){{0,40}}?)(?:(?:{verbs})\s*)+(?:日均|每日|每天|月均|每月|周均|每周)?{QTY}(?!\s*(?:%|％|元|美元|\$|个百分点|倍|x\b))(?![A-Za-z])"
+            rf"(?:{tok})(?P<gap>(?:[^。；;.!?！？$￥¥]|(?<=\d)\.(?=\d)){{0,40}}?)(?:(?:{verbs})\s*)+(?:日均|每日|每天|月均|每月|周均|每周)?{QTY}(?![\d.,])(?!\s*(?:%|％|元|美元|\$|个百分点|倍|x\b))(?![A-Za-z])"
         )
         self.year_ago_en_re = re.compile(
             r"(?:up from|from|compared with|compared to|versus|vs\.?)\s+"
@@ -133,7 +152,21 @@ class MetricRules:
             rf"\s*(?:个)?\s*(?:(?:{tok})\s*)?(?:和|与|、|及|以及|,|，|and)\s*{QTY}(?!\s*(?:%|％|元|美元))",
             re.I,
         )
-        self.year_ago_zh_re = re.compile(rf"(?:一年前|去年同期|上年同期)的?\s*{QTY}")
+        self.coord_back_re = re.compile(
+            rf"(?<![\d.]){QTY}\s*(?:和|与|、|及|以及|and)\s*(?:about |around |roughly )?$", re.I
+        )
+        self.year_ago_zh_re = re.compile(
+            rf"(?:一年前|去年同期|上年同期)[^，,。；;\d]{{0,4}}?的?\s*{QTY}"
+        )
+        self.from_zh_re = re.compile(
+            rf"(?:从|由|相比|较)[^，,。；;\d]{{0,10}}?的?\s*{QTY}"
+            r"(?=\s*(?:个)?\s*(?:\S{0,4})?(?:增|升|提|跃|扩|到|至))"
+        )
+        self.ago_sentence_re = re.compile(
+            rf"^\s*(?:A year (?:earlier|ago|before)|一年前|去年同期|上年同期)[^.。]{{0,30}}?"
+            r"(?:was|were|stood at|totalled|仅为|仅约|仅|为|是|约)\s*"
+            rf"(?:below |under |about |around |just |only |约|仅)?{QTY}"
+        )
         self.periods = {p: re.compile(alternation(w), re.I) for p, w in lex["periods"].items()}
         self.cumulative_re = re.compile(alternation(lex["cumulative"]), re.I)
         self.volume_noun_re = re.compile(alternation(lex["volume_nouns"]), re.I)
@@ -166,7 +199,15 @@ class MetricRules:
         )
         # one pass, cached_input first so 缓存命中输入 is not read as 输入
         self.side_any_re = re.compile(
-            "|".join(f"(?P<{k}>{alternation(v)})" for k, v in lex["side_cues"].items()), re.I
+            "|".join(f"(?P<{k}>{alternation(v)})" for k, v in lex["side_cues"].items())
+            + "|(?P<not_a_side>"
+            + alternation(lex["not_a_side"])
+            + ")",
+            re.I,
+        )
+        # an English side word ends at a word boundary ("inputs" is not "input")
+        self.side_any_re = re.compile(
+            rf"(?:{self.side_any_re.pattern})(?:(?<![A-Za-z])|(?![A-Za-z]))", re.I
         )
         self.cur = {k: set(v) for k, v in lex["currency"].items()}
         after = alternation(lex["not_token_price_after"])
@@ -191,7 +232,10 @@ class MetricRules:
             rf"|{remain}?{orig}的?\s*(?P<snum>1)\s*/\s*(?P<sden>\d+)"
             rf"|\b(?:{en_verbs})\b{en_gap}\bby\s+{mod}\s*{pby}"
             rf"|(?:(?:打|享受?|按)\s*(?P<zhe>\d+(?:\.\d+)?|[一二三四五六七八九])\s*折|(?P<zhe2>\d(?:\.\d+)?)\s*折(?=优惠|折扣|价))"
-            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约|近|超过|达)?\s*一半|价格减半|减半|半价|halved|(?:cut|slashed|lowered|reduced)\s+(?:\w+\s+){{0,3}}?(?:in|by)\s+half|half\s+price)"
+            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约|近|超过|达)?\s*一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,3}}?(?:in|by)\s+half|half\s+price)"
+            rf"|\b(?:a|one)\s+(?P<enfr>third|quarter|fifth|tenth)\s+(?:of\s+(?:what|the|its|their)|as\s+(?:expensive|much))"
+            rf"|\b(?:cut|cuts|slashed|lowered|reduced|lower|reduce)\s+(?:\S+\s+){{0,4}}?by\s+(?P<byfr>two-thirds|two\sthirds|a\sthird|one\sthird|a\squarter|three\squarters|three-quarters)"
+            rf"|\b(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,4}}?(?P<fold2>two|three|four|five|ten)fold"
             rf"|(?P<mult>\d+(?:\.\d+)?)\s*(?:x|X|×|-fold|fold)\s+(?:price\s+)?(?:cut|reduction|drop|lower|cheaper)"
             rf"|\b(?P<fold>two|three|four|five|ten)fold\s+(?:price\s+)?(?:cut|reduction|drop)",
             re.I,
@@ -268,6 +312,17 @@ class MetricRules:
             taken.add(g.start)
             out.append(g)
             queue.append(g)
+        for f in found:  # "roughly 2 trillion and 8 trillion tokens": the figures before
+            head = sent[max(0, f.start - s0 - 30) : f.start - s0]
+            m = self.coord_back_re.search(head)
+            if m is None:
+                continue
+            value = parse_quantity(m["q"])
+            qs = f.start - len(head) + m.start("q")
+            if value is None or value < 1e6 or qs in taken:
+                continue
+            taken.add(qs)
+            out.append(replace(f, value=value, start=qs, end=qs + len(m["q"])))
         return out
 
     def _year_ago(self, sent: str, qs: int, qe: int) -> bool:
@@ -282,17 +337,24 @@ class MetricRules:
             return []
         out = []
         taken = {f.start - s0 for f in found}
-        for m in list(self.year_ago_zh_re.finditer(sent)) + list(
-            self.year_ago_en_re.finditer(sent)
-        ):
+        first = min(f.start - s0 for f in found)
+        zh = list(self.year_ago_zh_re.finditer(sent)) + list(self.from_zh_re.finditer(sent))
+        for m in zh + list(self.year_ago_en_re.finditer(sent)):
             qs, qe = m.start("q"), m.end("q")
-            if qs in taken or (m.re is self.year_ago_en_re and not self._year_ago(sent, qs, qe)):
-                continue
+            ago = self._year_ago(sent, qs, qe) or bool(
+                re.match(r"一年前|去年同期|上年同期", m.group())
+            )
+            if qs in taken or not (ago or qs > first or m.re is not self.year_ago_en_re):
+                continue  # "from X" before any current figure is a range start, not a figure
             value = parse_quantity(m["q"])
             if value is None or value < 1e6 or re.match(r"\s*(?:%|％|元|美元)", sent[qe:]):
                 continue
             taken.add(qs)
-            out.append(Found("token_volume", value, s0 + qs, s0 + qe, years_back=1))
+            out.append(
+                Found(
+                    "token_volume", value, s0 + qs, s0 + qe, years_back=1 if ago else 0, dated=True
+                )
+            )
         return out
 
     def _not_volume(self, sent: str, qs: int, qe: int) -> bool:
@@ -301,7 +363,8 @@ class MetricRules:
             r"(?:每|/|\bper|\ba|\beach)\s*(?:输入|输出|input|output|prompt)?\s*$", before, re.I
         ):
             return True
-        near = sent[max(0, qs - 12) : qe + 16]
+        c0, c1 = clause_bounds(sent, qs, 0, len(sent))
+        near = sent[max(c0, qs - 24) : min(c1, qe + 16)]
         if self.not_volume_re.search(near):
             return True
         return bool(
@@ -339,7 +402,7 @@ class MetricRules:
         pers = [p for p in self.per_re.finditer(sent) if self._per_ok(sent, p, has_tok, ai_doc)]
         if not pers:
             return []
-        out = []
+        out: list[Found] = []
         moneys = list(self.money_re.finditer(sent))
         latin = not re.search(r"[\u4e00-\u9fff]", sent)
         for i, m in enumerate(moneys):
@@ -356,6 +419,14 @@ class MetricRules:
                 continue
             amount, currency = self._currency(amount, cur_word)
             side = self._side(sent, m, per, moneys, i, latin)
+            if side == "not_a_side":
+                continue  # cache writes, storage: no such side in the contract
+            nxt = moneys[i + 1].start() if i + 1 < len(moneys) else None
+            condition = self._condition(sent, m.start(), m.end(), nxt)
+            if out and _INSTEAD_RE.search(sent[max(0, m.start() - 16) : m.start()]):
+                # "$15 … instead of $10": the other tier's price of the same side
+                side = side or out[-1].side
+                condition = _complement(out[-1].condition) if out[-1].condition else condition
             out.append(
                 Found(
                     "token_price",
@@ -363,11 +434,11 @@ class MetricRules:
                     s0 + m.start(),
                     s0 + m.end(),
                     currency=currency,
-                    side=side,
-                    condition=self._condition(sent, m.start(), m.end()),
+                    side=cast(Side | None, side),
+                    condition=condition,
                 )
             )
-        return out
+        return _parallel_sides(out)
 
     def _per_ok(self, sent: str, p: re.Match[str], has_tok: bool, ai_doc: bool) -> bool:
         """A price denominator: "per million tokens", "/1M input", "/MTok", "每百万tokens";
@@ -395,30 +466,45 @@ class MetricRules:
         c0, c1 = clause_bounds(sent, m.start(), 0, len(sent))
         return bool(self.rental_re.search(sent, c0, c1))
 
-    def _condition(self, sent: str, start: int, end: int) -> str | None:
-        """The tariff a figure at [start, end) belongs to: the nearest time-of-day or
-        context-tier cue before it in its sentence, else a tier cue after it in its clause."""
-        best: tuple[int, str | None] | None = None
-        for name, rx in self.conditions.items():
-            for m in rx.finditer(sent, 0, start):
-                if best is None or m.end() > best[0]:
-                    best = (m.end(), None if name == "standard" else name)
-        for m in _TIER_RE.finditer(sent, 0, start):
-            tier = _tier(m)
-            ctx = sent[max(0, m.start() - 12) : m.end() + 4]
-            if tier and _TIER_CTX_RE.search(ctx) and (best is None or m.end() > best[0]):
-                best = (m.end(), tier)
+    def _condition(self, sent: str, start: int, end: int, stop: int | None = None) -> str | None:
+        """The tariff a figure at [start, end) belongs to: in English a cue right after it
+        ("$3.50 with thinking", "for prompts longer than 200k tokens"), else the nearest
+        time-of-day or context-tier cue before it in its sentence, else one after it in its
+        clause. `stop` ends the look-ahead (the next figure)."""
+        if not re.search(r"[\u4e00-\u9fff]", sent):
+            _, c1 = clause_bounds(sent, end, 0, len(sent))
+            hi = min(c1, stop if stop is not None else len(sent), end + 60)
+            after = self._condition_in(sent, end, hi, first=True)
+            if after is not None:
+                return after[1]
+        best = self._condition_in(sent, 0, start, first=False)
         if best is not None:
             return best[1]
         _, c1 = clause_bounds(sent, end, 0, len(sent))
-        for m in _TIER_RE.finditer(sent, end, c1):
-            tier = _tier(m)
-            if tier and _TIER_CTX_RE.search(sent[max(end, m.start() - 16) : m.end() + 4]):
-                return tier
+        after = self._condition_in(sent, end, c1, first=True)
+        return after[1] if after is not None else None
+
+    def _condition_in(
+        self, sent: str, lo: int, hi: int, first: bool
+    ) -> tuple[int, str | None] | None:
+        """The first (or last) condition cue in sent[lo:hi] as (position, condition); a
+        "standard" cue counts, as condition None."""
+        hits: list[tuple[int, str | None]] = []
         for name, rx in self.conditions.items():
-            if name != "standard" and rx.search(sent, end, c1):
-                return name
-        return None
+            for m in rx.finditer(sent, lo, hi):
+                hits.append((m.start(), None if name == "standard" else name))
+        for m in _TIER_RE.finditer(sent, lo, hi):
+            tier = _tier(m)
+            ctx = sent[max(0, m.start() - 16) : m.end() + 4]
+            if tier and _TIER_CTX_RE.search(ctx):
+                hits.append((m.start(), tier))
+        for m in _CLOCK_RE.finditer(sent, lo, hi):
+            hour = int(m["h"])
+            if hour in (0, 1, 22, 23) or (m["utc"] and hour == 16):
+                hits.append((m.start(), "off_peak"))  # 00:30-08:30 Beijing time
+        if not hits:
+            return None
+        return min(hits) if first else max(hits)
 
     def _nearest_per(self, pers: list[re.Match[str]], m: re.Match[str]) -> re.Match[str]:
         def dist(p: re.Match[str]) -> int:
@@ -456,7 +542,7 @@ class MetricRules:
         moneys: list[re.Match[str]],
         i: int,
         latin: bool,
-    ) -> Side | None:
+    ) -> str | None:
         if re.search(r"分别|respectively", sent, re.I):  # 输入和输出价格分别为0.8元和2元
             sides = [self._side_of(x.group()) for x in self._side_iter(sent[: moneys[0].start()])]
             if len(sides) >= len(moneys) > 1:
@@ -485,17 +571,18 @@ class MetricRules:
     def _side_iter(self, chunk: str) -> list[re.Match[str]]:
         return list(self.side_any_re.finditer(chunk))
 
-    def _first_side(self, chunk: str) -> Side | None:
+    def _first_side(self, chunk: str) -> str | None:
         found = self.side_any_re.search(chunk)
         return self._side_of(found.group()) if found else None
 
-    def _last_side(self, chunk: str) -> Side | None:
+    def _last_side(self, chunk: str) -> str | None:
         found = self._side_iter(chunk)
         return self._side_of(found[-1].group()) if found else None
 
-    def _side_of(self, word: str) -> Side:
+    def _side_of(self, word: str) -> str:
+        """input | output | cached_input, or not_a_side (cache writes, storage)."""
         match = self.side_any_re.fullmatch(word)
-        return cast(Side, match.lastgroup if match and match.lastgroup else "input")
+        return match.lastgroup if match and match.lastgroup else "input"
 
     # -- price changes -------------------------------------------------------------------------
     def changes(self, text: str, s0: int, s1: int, ai_doc: bool) -> list[Found]:
@@ -527,6 +614,7 @@ class MetricRules:
             anchor = next((g for g in _CHANGE_ANCHORS if m[g] is not None), None)
             a0, a1 = (m.start(anchor), m.end(anchor)) if anchor else (m.start(), m.end())
             side = self._last_side(sent[c0 : m.start()])
+            side = None if side == "not_a_side" else side
             if side is None:  # 输入价格降至0.8元，降幅达到44%: the change of the side named
                 named = {self._side_of(x.group()) for x in self._side_iter(sent[: m.start()])}
                 side = named.pop() if len(named) == 1 else None
@@ -536,7 +624,7 @@ class MetricRules:
                     value,
                     s0 + a0,
                     s0 + a1,
-                    side=side,
+                    side=cast(Side | None, side),
                     condition=self._condition(sent, m.start(), m.end()),
                 )
             )
@@ -562,9 +650,14 @@ class MetricRules:
             return round(1 / den - 1, 10) if den > 1 else None
         if m["half"] is not None:
             return -0.5
-        if m["mult"] is not None or m["fold"] is not None:  # "3x price cut": a third of it
-            mult = float(m["mult"]) if m["mult"] else float(EN_FOLD[m["fold"].lower()])
+        fold = m["fold"] or m["fold2"]
+        if m["mult"] is not None or fold is not None:  # "3x price cut": a third of it
+            mult = float(m["mult"]) if m["mult"] else float(EN_FOLD[fold.lower()])
             return round(1 / mult - 1, 10) if mult > 1 else None
+        if m["enfr"] is not None:  # "a fifth as expensive", "a tenth of what they were"
+            return round(1 / EN_FRACTION[m["enfr"].lower()] - 1, 10)
+        if m["byfr"] is not None:  # "lowered pricing by two-thirds"
+            return -EN_BY_FRACTION[m["byfr"].lower().replace("-", " ")]
         zhe = parse_number(m["zhe"] or m["zhe2"])
         return discount_to_change(zhe * 10) if zhe is not None else None
 
@@ -573,11 +666,12 @@ class MetricRules:
         text, original = norm_text(doc), doc_text(doc)
         all_entities = doc._.tw_entities or []
         entities = [e for e in all_entities if _can_be_subject(e)]
-        ai_doc = bool(self.ai_re.search(text)) or any(e.type == "model" for e in entities)
+        ai_doc = bool(self.ai_re.search(text)) or any(_ai_entity(e) for e in entities)
         metrics: list[Metric] = []
         last_subject: tuple[str | None, str | None] = (None, None)
         last_pos = -1
         masked = _mask(text, all_entities)
+        last_volume: Metric | None = None
         for s0, s1 in sentences(doc):
             if self.excluded(masked, s0, s1):
                 continue
@@ -586,6 +680,8 @@ class MetricRules:
                 + self.prices(text, s0, s1, ai_doc)
                 + self.changes(text, s0, s1, ai_doc)
             )
+            if not found and last_volume is not None:
+                found = self._ago_sentence(text, s0, s1, last_volume)
             found = self._attribute_lists(
                 text, s0, s1, sorted(found, key=lambda f: f.start), entities
             )
@@ -593,9 +689,14 @@ class MetricRules:
                 subjects: list[tuple[str | None, str | None]] = list(f.subjects)
                 if not subjects:
                     one = self._subject(text, s0, s1, f.start, entities)
+                    one = one or self._national(s0, s1, all_entities)
                     one = one or self._prior_subject(text, s0, entities, last_pos)
                     subjects = [one or last_subject]
                 as_of = resolve_as_of(text[s0:s1], f.start - s0, published)
+                if f.dated:  # "up from 16.4 trillion in May": the date after the figure
+                    _, c1 = clause_bounds(text, f.end, s0, s1)
+                    own = find_dates(text[f.end : c1], published)
+                    as_of = own[0].value if own else as_of
                 if f.years_back:
                     as_of = _years_before(as_of, f.years_back)
                 for subject in subjects:
@@ -616,7 +717,37 @@ class MetricRules:
                             quote=original[s0:s1],
                         )
                     )
+                    if f.kind == "token_volume" and not f.years_back:
+                        last_volume = metrics[-1]
         return _dedupe(metrics, published.isoformat() if published else None)
+
+    def _ago_sentence(self, text: str, s0: int, s1: int, last: Metric) -> list[Found]:
+        """ "… hit 40 trillion in August. A year earlier it was below 1 trillion.": the
+        earlier figure in a sentence of its own, about what the previous figure was about."""
+        m = self.ago_sentence_re.match(text, s0, s1)
+        value = parse_quantity(m["q"]) if m else None
+        if m is None or value is None or value < 1e6:
+            return []
+        subject = (last.subject, last.subject_text or "")
+        return [
+            Found(
+                "token_volume",
+                value,
+                m.start("q"),
+                m.end("q"),
+                period=last.period,
+                years_back=1,
+                subjects=(subject,) if last.subject else (),
+            )
+        ]
+
+    def _national(self, s0: int, s1: int, ents: list[Entity]) -> tuple[str, str] | None:
+        """A figure a Chinese national agency reports, with no other subject, is China's."""
+        for e in ents:
+            national = e.kb and e.id and not e.id.startswith(FOREIGN_AGENCIES)
+            if s0 <= e.start < s1 and e.type == "agency" and national:
+                return "cn", e.text
+        return None
 
     def _prior_subject(
         self, text: str, s0: int, ents: list[Entity], last_pos: int
@@ -634,7 +765,9 @@ class MetricRules:
         self, text: str, s0: int, s1: int, ents: list[Entity]
     ) -> list[tuple[int, int, str, str, str]]:
         cands: list[tuple[int, int, str, str, str]] = [
-            (e.start, e.end, e.id or "", e.text, e.type) for e in ents if s0 <= e.start < s1
+            (e.start, e.end, e.id or "", e.text, e.type)
+            for e in ents
+            if s0 <= e.start < s1 and not _venue(text, e)
         ]
         for code, rx in self.country.items():
             for m in rx.finditer(text, s0, s1):
@@ -648,7 +781,11 @@ class MetricRules:
         """ "A和B的…分别为X和Y" pairs in order; "A和B…均为X" gives X to each."""
         sent = text[s0:s1]
         resp = re.search(r"分别|各自|respectively", sent, re.I)
-        each = re.search(r"(?<![平日月周])均(?!价|值|衡|匀)|都|both", sent, re.I)
+        each = re.search(
+            r"(?<![平日月周人])均(?!价|值|衡|匀)|都|\bboth\b|\beach\b(?!\s+(?:day|week|month|year|minute))",
+            sent,
+            re.I,
+        )
         if not (resp or each) or not found:
             return found
         cut = s0 + (resp or each).start()  # type: ignore[union-attr]
@@ -694,7 +831,7 @@ class MetricRules:
         wins over its company (火山引擎豆包… -> 豆包), see the module docstring."""
         cands = self._candidates(text, s0, s1, ents)
         c0, c1 = clause_bounds(text, pos, s0, s1)
-        for_model = re.match(r"[^,;.]{0,24}?\b(?:for|on|of)\s+(?:the\s+|its\s+)?", text[pos:c1])
+        for_model = re.match(r"[^,;.]{0,48}?\b(?:for|on|of)\s+(?:the\s+|its\s+)?", text[pos:c1])
         if for_model:  # "a 3x price cut for GPT-4o", "a 50 per cent discount on Claude …"
             at = pos + for_model.end()
             named = [c for c in cands if c[0] == at and c[4] == "model"]
@@ -716,6 +853,9 @@ class MetricRules:
 
 
 _CHANGE_ANCHORS = (
+    "enfr",
+    "byfr",
+    "fold2",
     "p",
     "pu",
     "pby",
@@ -731,14 +871,78 @@ _CHANGE_ANCHORS = (
 )
 
 
+def _venue(text: str, e: Entity) -> bool:
+    """A platform named as the place figures were counted ("on OpenRouter", "在OpenRouter上")
+    is not what they are about."""
+    if e.type != "company":
+        return False
+    before = text[max(0, e.start - 12) : e.start]
+    if re.search(r"\b(?:on|via|through)\s+(?:the\s+)?$", before, re.I):
+        return True
+    return before.endswith("在") and text.startswith(("上", "平台上", "平台"), e.end)
+
+
 def _tier(m: re.Match[str]) -> str | None:
-    if m["hi"]:
-        return f"context<={int(m['hi'])}k"
-    if m["le"] or m["le2"]:
-        return f"context<={int(m['le'] or m['le2'])}k"
-    if m["gt"] or m["gt2"]:
-        return f"context>{int(m['gt'] or m['gt2'])}k"
+    """'0-32K' -> context<=32k, 'longer than 200k' -> context>200k, 'up to 1M' -> context<=1m."""
+    for group, op in (("hi", "<="), ("le", "<="), ("le2", "<="), ("gt", ">"), ("gt2", ">")):
+        if m[group]:
+            kilo = _kilo(m[group])
+            if kilo is None or kilo < 1:
+                return None
+            if kilo >= 1000 and kilo % 1000 == 0:
+                return f"context{op}{kilo // 1000}m"
+            return f"context{op}{kilo}k"
     return None
+
+
+def _kilo(length: str) -> int | None:
+    """A context length in thousands of tokens: '32k' -> 32, '32,000' -> 32, '1M' -> 1000."""
+    m = re.fullmatch(r"([\d,.]+)\s*([kKmM]|千|万)?", length.strip())
+    if m is None:
+        return None
+    try:
+        value = float(m[1].replace(",", ""))
+    except ValueError:
+        return None
+    unit = (m[2] or "").lower()
+    scale = {"k": 1.0, "千": 1.0, "万": 10.0, "m": 1000.0}.get(unit, 0.001)
+    if not unit and value < 1000:
+        return None  # a bare small number is not a context length
+    return round(value * scale)
+
+
+def _complement(condition: str | None) -> str | None:
+    """The other tariff of a two-tier comparison: context>200k <-> context<=200k."""
+    if condition and condition.startswith("context>"):
+        return "context<=" + condition.removeprefix("context>")
+    if condition and condition.startswith("context<="):
+        return "context>" + condition.removeprefix("context<=")
+    return {"peak": "off_peak", "off_peak": "peak"}.get(condition or "")
+
+
+def _parallel_sides(found: list[Found]) -> list[Found]:
+    """ "$0.25/1M input and $2/1M output, and GPT-5 nano at $0.05 and $0.40": prices without a
+    side repeat the sides of the prices before them, in order."""
+    sided = [f.side for f in found if f.side]
+    bare = [i for i, f in enumerate(found) if f.side is None]
+    if not sided or not bare or any(found[i].currency != found[0].currency for i in bare):
+        return found
+    first_bare = bare[0]
+    if any(f.side is None for f in found[:first_bare]) or bare != list(
+        range(first_bare, len(found))
+    ):
+        return found
+    head = [f.side for f in found[:first_bare]]
+    if len(bare) == len(head):
+        fill = head
+    elif len(bare) == 1:
+        fill = head[-1:]
+    else:
+        return found
+    out = list(found)
+    for i, side in zip(bare, fill, strict=True):
+        out[i] = replace(out[i], side=side)
+    return out
 
 
 def _years_before(as_of: str | None, years: int) -> str | None:
@@ -770,6 +974,16 @@ def _mask(text: str, entities: list[Entity]) -> str:
     for e in entities:
         chars[e.start : e.end] = " " * (e.end - e.start)
     return "".join(chars)
+
+
+def _ai_entity(entity: Entity) -> bool:
+    """A model, or a company whose business is models, clouds or model platforms."""
+    from nlp.kb import load_kb
+
+    if entity.type == "model":
+        return True
+    entry = load_kb().get(entity.id)
+    return entry is not None and entry.sector in AI_SECTORS
 
 
 def _can_be_subject(entity: Entity) -> bool:
