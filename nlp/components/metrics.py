@@ -87,13 +87,16 @@ _TIER_RE = re.compile(
     re.I,
 )
 _CLOCK_RE = re.compile(
-    r"(?P<h>\d{1,2}):\d{2}\s*(?:-|–|—|~|至|到|to|and)\s*\d{1,2}:\d{2}\s*(?P<utc>UTC)?"
+    r"(?P<h>\d{1,2}):\d{2}\s*(?:-|–|—|~|至|到|to|and)\s*(?:早上|凌晨|次日|早)?\s*\d{1,2}:\d{2}"
+    r"\s*(?P<utc>UTC)?"
 )
 _INSTEAD_RE = re.compile(
     r"(?:instead of|rather than|versus|vs\.?|compared with|而非|而不是|相比)\s*$", re.I
 )
 _TIER_CTX_RE = re.compile(
-    r"上下文|输入长度|长度|区间|档|context|prompts?|input(?:s)? (?:of|longer|up)|tier|[\[(（]", re.I
+    r"上下文|输入长度|长度|区间|档|提示|context|prompts?|input(?:s)? (?:of|longer|up|under)|tier"
+    r"|[\[(（]",
+    re.I,
 )
 _YEAR_AGO_ZH = re.compile(r"(?:一年前|去年同期|上年同期|去年)的?\s*$")
 _YEAR_AGO_EN = re.compile(
@@ -140,8 +143,16 @@ class MetricRules:
         self.vol_after_re = re.compile(
             rf"{QTY}\s*(?:个|多个|余个|亿个)?\s*{adj}(?:{tok})(?![A-Za-z])", re.I
         )
-        self.vol_before_re = re.compile(
-            rf"(?:{tok})(?P<gap>(?:[^。；;.!?！？$￥¥]|(?<=\d)\.(?=\d)){{0,40}}?)(?:(?:{verbs})\s*)+(?:日均|每日|每天|月均|每月|周均|每周)?{QTY}(?![\d.,])(?!\s*(?:%|％|元|美元|\$|个百分点|倍|x\b))(?![A-Za-z])"
+        # a token word, then (within 48 characters) a verb and a quantity: the first valid
+        # (verb, quantity) pair after each token word is taken (`_before_matches`)
+        self.verb_qty_re = re.compile(
+            rf"(?:(?:{verbs})\s*)+(?:\d{{1,2}}月(?:底|末|份)?的?\s*)?(?:(?:{verbs})\s*)*"
+            rf"(?:日均|每日|每天|月均|每月|周均|每周|每分钟)?{QTY}(?![\d.,])"
+            r"(?!\s*(?:%|％|元|美元|\$|个百分点|倍|成|x\b))(?![A-Za-z])"
+        )
+        self.continuation_re = re.compile(
+            rf"[^，,；;。]{{0,10}}?(?:{verbs})\s*{QTY}(?![\d.,])(?!\s*(?:%|％|元|美元|\$|个百分点|倍|成|次))"
+            r"\s*(?:个)?\s*(?=[，,；;。]|$)"
         )
         self.year_ago_en_re = re.compile(
             r"(?:up from|from|compared with|compared to|versus|vs\.?)\s+"
@@ -159,7 +170,7 @@ class MetricRules:
             rf"(?:一年前|去年同期|上年同期)[^，,。；;\d]{{0,4}}?的?\s*{QTY}"
         )
         self.from_zh_re = re.compile(
-            rf"(?:从|由|相比|较)[^，,。；;\d]{{0,10}}?的?\s*{QTY}"
+            rf"(?:从|由|相比|较)(?:[^，,。；;\d]|\d{{1,2}}月){{0,10}}?的?\s*{QTY}"
             r"(?=\s*(?:个)?\s*(?:\S{0,4})?(?:增|升|提|跃|扩|到|至))"
         )
         self.ago_sentence_re = re.compile(
@@ -169,6 +180,13 @@ class MetricRules:
         )
         self.periods = {p: re.compile(alternation(w), re.I) for p, w in lex["periods"].items()}
         self.cumulative_re = re.compile(alternation(lex["cumulative"]), re.I)
+        self.first_period_re = re.compile(alternation(lex["first_periods"]), re.I)
+        self.weak_periods = {
+            p: re.compile(alternation(w), re.I) for p, w in lex["weak_periods"].items()
+        }
+        self.quarter_re = re.compile(
+            rf"(?:{alternation(lex['quarter_words'])})(?![A-Za-z0-9])", re.I
+        )
         self.volume_noun_re = re.compile(alternation(lex["volume_nouns"]), re.I)
         self.other_period_re = re.compile(
             rf"^\s*(?:个)?\s*(?:{tok})?\s*(?:{alternation(lex['unsupported_periods'])})", re.I
@@ -231,7 +249,8 @@ class MetricRules:
             rf"|{remain}?{orig}的?\s*(?P<fden>[二两三四五六八十]|\d+)分之(?P<fnum>一|1)"
             rf"|{remain}?{orig}的?\s*(?P<snum>1)\s*/\s*(?P<sden>\d+)"
             rf"|\b(?:{en_verbs})\b{en_gap}\bby\s+{mod}\s*{pby}"
-            rf"|(?:(?:打|享受?|按)\s*(?P<zhe>\d+(?:\.\d+)?|[一二三四五六七八九])\s*折|(?P<zhe2>\d(?:\.\d+)?)\s*折(?=优惠|折扣|价))"
+            rf"|(?:(?:打|享受?|按)\s*(?P<zhe>\d+(?:\.\d+)?|[一二三四五六七八九])\s*折|(?P<zhe2>\d(?:\.\d+)?)\s*折(?![扣合算旧叠]))"
+            rf"|(?:降幅|降价|下降|下调|便宜|减价)\s*{mod}\s*(?P<cheng>[一二三四五六七八九]|\d)成"
             rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约|近|超过|达)?\s*一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,3}}?(?:in|by)\s+half|half\s+price)"
             rf"|\b(?:a|one)\s+(?P<enfr>third|quarter|fifth|tenth)\s+(?:of\s+(?:what|the|its|their)|as\s+(?:expensive|much))"
             rf"|\b(?:cut|cuts|slashed|lowered|reduced|lower|reduce)\s+(?:\S+\s+){{0,4}}?by\s+(?P<byfr>two-thirds|two\sthirds|a\sthird|one\sthird|a\squarter|three\squarters|three-quarters)"
@@ -254,22 +273,24 @@ class MetricRules:
         if not self.token_re.search(sent):
             return []
         out: list[Found] = []
-        matches = list(self.vol_after_re.finditer(sent)) + list(self.vol_before_re.finditer(sent))
-        for m in matches:
-            value = parse_quantity(m["q"])
+        matches = [
+            (m.start("q"), m.end("q"), m["q"], m.start(), "")
+            for m in self.vol_after_re.finditer(sent)
+        ] + self._before_matches(sent)
+        for qs, qe, q, match_start, _gap in matches:
+            value = parse_quantity(q)
             if value is None or value < 1e6:
                 continue
-            qs, qe = m.start("q"), m.end("q")
             if self._not_volume(sent, qs, qe) or any(f.start == s0 + qs for f in out):
-                continue
-            gap = m.groupdict().get("gap") or ""
-            if re.search(r"[，,]", gap) and not self.volume_noun_re.search(gap):
                 continue
             if self.other_period_re.search(sent[qe : qe + 16]):
                 continue  # tokens per hour/second: no such period in the contract
             low = _RANGE_LOW_RE.search(sent[max(0, qs - 12) : qs])
-            if low and not re.search(r"[^\d.\s]", m["q"][:1]):
-                unit = re.sub(r"^[\d.,\s]+", "", m["q"])
+            head = sent[max(0, qs - 24) : qs]
+            if low and re.search(r"(?:from|从|由)\s*$", head[: len(head) - len(low.group())]):
+                low = None  # "from 9.7 to 480 trillion" is a change, not a range
+            if low and not re.search(r"[^\d.\s]", q[:1]):
+                unit = re.sub(r"^[\d.,\s]+", "", q)
                 factor = unit_factor(unit) if unit else 1.0
                 if factor and float(low.group(1)) * factor < value:
                     value = float(f"{float(low.group(1)) * factor:.12g}")  # ranges: lower bound
@@ -281,17 +302,63 @@ class MetricRules:
                     value,
                     s0 + qs,
                     s0 + qe,
-                    period=self._period(sent, qs, qe, m.start()),
+                    period=self._period(sent, qs, qe, match_start),
                     years_back=1 if ago else 0,
                 )
             )
         out += self._coordinated(sent, s0, out)
+        out += self._continuations(sent, s0, out)
         out += self._earlier_volumes(sent, s0, out)
         if any(f.years_back == 0 for f in out):  # an earlier figure shares the period of the
             main = next(f for f in out if f.years_back == 0)  # one it is compared with
             out = [replace(f, period=f.period or main.period) if f.years_back else f for f in out]
         else:
             out = [replace(f, years_back=0) for f in out]
+        return out
+
+    def _before_matches(self, sent: str) -> list[tuple[int, int, str, int, str]]:
+        """(q start, q end, q, match start, gap) for "Token调用量…突破30万亿": after each token
+        word, the first verb + quantity that is a plausible volume; a comma in between is
+        crossed only by a volume noun (Token调用量增长60%，月调用量超过3万亿)."""
+        out = []
+        for t in self.token_re.finditer(sent):
+            stop = re.search(r"[。；;!?！？$￥¥]|\.(?!\d)", sent[t.end() :])
+            hi = t.end() + min(48, stop.start() if stop else len(sent))
+            for m in self.verb_qty_re.finditer(sent, t.end(), hi):
+                gap = sent[t.end() : m.start()]
+                last_comma = max(gap.rfind("，"), gap.rfind(","))
+                tail = gap[last_comma + 1 :]
+                if last_comma >= 0 and len(tail) > 6 and not self.volume_noun_re.search(tail):
+                    break  # a comma is crossed by a volume noun or a short qualifier (每天)
+                value = parse_quantity(m["q"])
+                if value is not None and value >= 1e6:
+                    out.append((m.start("q"), m.end("q"), m["q"], t.start(), gap))
+                    break
+        return out
+
+    def _continuations(self, sent: str, s0: int, found: list[Found]) -> list[Found]:
+        """ "…日均Token消耗量约为25万亿，一季度约为10万亿": a later clause that is only a date
+        or qualifier, a verb and a quantity continues the volume before it."""
+        if not found:
+            return []
+        last = max(found, key=lambda f: f.end)
+        out: list[Found] = []
+        pos = last.end - s0
+        while True:
+            comma = re.search(r"[，,；;]", sent[pos:])
+            if comma is None:
+                break
+            at = pos + comma.end()
+            m = self.continuation_re.match(sent, at)
+            if m is None:
+                break
+            value = parse_quantity(m["q"])
+            if value is None or value < 1e8 or self._not_volume(sent, m.start("q"), m.end("q")):
+                break
+            f = replace(last, value=value, start=s0 + m.start("q"), end=s0 + m.end("q"))
+            f = replace(f, period=self._period(sent, m.start("q"), m.end("q"), at) or last.period)
+            out.append(f)
+            pos = m.end("q")
         return out
 
     def _coordinated(self, sent: str, s0: int, found: list[Found]) -> list[Found]:
@@ -379,21 +446,36 @@ class MetricRules:
         anywhere in its sentence (上周…, weekly ranking… stated away from the number)."""
         c0, c1 = clause_bounds(sent, qs, 0, len(sent))
         m0, _ = clause_bounds(sent, match_start, 0, len(sent))
-        for lo, hi in ((c0, c1), (min(m0, c0), c1), (0, len(sent))):
+        chunks = ((c0, c1), (min(m0, c0), c1), (0, len(sent)))
+        for lo, hi in chunks:
             chunk = sent[lo:hi]
-            if self.cumulative_re.search(chunk):
+            if self.cumulative_re.search(chunk) and not self.first_period_re.search(chunk):
                 return None
-            best = None
-            for period, rx in self.periods.items():
-                for m in rx.finditer(chunk):
-                    if re.match(r"\s*(?:ago|earlier|before|前|以前)", chunk[m.end() :]):
-                        continue  # "a year ago" dates a figure, it is not a period
-                    dist = abs(lo + m.start() - qs)
-                    if best is None or dist < best[0]:
-                        best = (dist, period)
+            best = self._nearest_period(self.periods, chunk, lo, qs)
             if best:
-                return best[1]
+                return best
+        for lo, hi in chunks:  # no explicit cue: a quarter has none, else 上周/last month…
+            chunk = sent[lo:hi]
+            if self.quarter_re.search(chunk):
+                return None
+            best = self._nearest_period(self.weak_periods, chunk, lo, qs)
+            if best:
+                return best
         return None
+
+    @staticmethod
+    def _nearest_period(
+        periods: dict[str, re.Pattern[str]], chunk: str, lo: int, qs: int
+    ) -> Period | None:
+        best: tuple[int, str] | None = None
+        for period, rx in periods.items():
+            for m in rx.finditer(chunk):
+                if re.match(r"\s*(?:ago|earlier|before|前|以前)", chunk[m.end() :]):
+                    continue  # "a year ago" dates a figure, it is not a period
+                dist = abs(lo + m.start() - qs)
+                if best is None or dist < best[0]:
+                    best = (dist, period)
+        return cast(Period, best[1]) if best else None
 
     # -- prices ------------------------------------------------------------------------------
     def prices(self, text: str, s0: int, s1: int, ai_doc: bool) -> list[Found]:
@@ -658,6 +740,9 @@ class MetricRules:
             return round(1 / EN_FRACTION[m["enfr"].lower()] - 1, 10)
         if m["byfr"] is not None:  # "lowered pricing by two-thirds"
             return -EN_BY_FRACTION[m["byfr"].lower().replace("-", " ")]
+        if m["cheng"] is not None:  # 降幅达九成
+            tenth = parse_number(m["cheng"])
+            return round(-tenth / 10, 10) if tenth else None
         zhe = parse_number(m["zhe"] or m["zhe2"])
         return discount_to_change(zhe * 10) if zhe is not None else None
 
@@ -853,6 +938,7 @@ class MetricRules:
 
 
 _CHANGE_ANCHORS = (
+    "cheng",
     "enfr",
     "byfr",
     "fold2",
