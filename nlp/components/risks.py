@@ -38,6 +38,7 @@ class RiskRules:
         self.neg_zh = re.compile(alternation(lex["negators"]["zh"]))
         self.neg_en = re.compile(rf"\b(?:{alternation(lex['negators']['en'])})\b", re.I)
         self.relief = re.compile(cue_pattern(lex["relief"]), re.I)
+        self.off_topic = re.compile(alternation(lex.get("off_topic", [])) or "(?!)", re.I)
         self.cats: dict[str, tuple[float, re.Pattern[str]]] = {}
         for cat, spec in lex["categories"].items():
             zh = cue_pattern(spec["zh"])
@@ -83,6 +84,8 @@ class RiskRules:
         return out
 
     def sentence(self, sent: str) -> list[tuple[RiskCategory, float]]:
+        if self.off_topic.search(sent):
+            return []
         out = []
         for cat, (weight, rx) in self.cats.items():
             spans = [(m.start(), m.end()) for m in rx.finditer(sent)] + self.composed(cat, sent)
