@@ -26,8 +26,9 @@ from typing import Any
 import httpx
 
 from alerts import payloads, signing
+from alerts.clock import utcnow
 from alerts.errors import AlertsError, UnsafeUrl
-from alerts.evaluate import utcnow, webhook_disabled_draft
+from alerts.evaluate import webhook_disabled_draft
 from alerts.retry import Outcome, judge, retry_delay
 from alerts.settings import AlertSettings
 from alerts.ssrf import SsrfGuard, attempt_deadline, guarded_client

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
 from alerts import payloads
+from alerts.clock import utcnow
 from alerts.rules import (
     SPEC_ADAPTER,
     ArticleFact,
@@ -44,10 +45,6 @@ log = logging.getLogger(__name__)
 
 BATCH_TYPES = ("risk", "metric", "policy")
 BatchHook = Callable[[Sequence[tuple[Article, Extraction]]], None]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def rule_from_row(row: dict[str, Any]) -> Rule:

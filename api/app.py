@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 
+from alerts.clock import Clock, utcnow
 from api import errors
 from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
 from api.routes import (
@@ -49,8 +50,9 @@ def _v1() -> APIRouter:
 
 
 def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = None,
-               api_settings: ApiSettings | None = None) -> FastAPI:
-    """Build the app. `uri` overrides the settings' URI (the embedded database's address)."""
+               api_settings: ApiSettings | None = None, clock: Clock = utcnow) -> FastAPI:
+    """Build the app. `uri` overrides the settings' URI (the embedded database's address);
+    `clock` is what the routes read as "now" (tests pass a ManualClock)."""
     api = api_settings or ApiSettings()
 
     @asynccontextmanager
@@ -76,6 +78,7 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
         lifespan=lifespan,
     )
     app.state.api_settings = api
+    app.state.clock = clock
     app.state.key_cache = KeyCache(api.key_cache_s)
     app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
     errors.install(app)

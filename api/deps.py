@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from neo4j import Driver
 
+from alerts.clock import Clock, utcnow
 from api.settings import ApiSettings
 from graph.reader import Reads
 from graph.settings import Neo4jSettings
@@ -28,7 +29,15 @@ def get_neo4j_settings(request: Request) -> Neo4jSettings:
     return settings
 
 
+def get_clock(request: Request) -> Clock:
+    """The app's clock (`create_app(clock=…)`; the wall clock by default): rule and webhook
+    timestamps, acknowledgements and test sends read it, never the wall clock directly."""
+    clock: Clock = getattr(request.app.state, "clock", utcnow)
+    return clock
+
+
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
 DriverDep = Annotated[Driver, Depends(get_driver)]
 Neo4jSettingsDep = Annotated[Neo4jSettings, Depends(get_neo4j_settings)]
 

@@ -4,7 +4,7 @@ golden-file tests alike."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 from crawlers.dedupe import simhash64
 from crawlers.encoding import decode
@@ -50,7 +50,8 @@ def parse_page(
     content_type: str | None = None,
     *,
     hint: Link | None = None,
-    fetched_at: datetime | None = None,
+    fetched_at: datetime,
+    ref: datetime | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> Article:
@@ -65,6 +66,7 @@ def parse_page(
         kind=source.kind,
         hint_title=hint.title if hint else None,
         hint_date=hint.published_at if hint else None,
+        ref=ref or fetched_at,
         selectors=selectors_for(source),
     )
     try:
@@ -89,7 +91,7 @@ def parse_page(
         text=parsed.text,
         lang=source.lang,
         published_at=parsed.published_at,
-        fetched_at=fetched_at or datetime.now(UTC),
+        fetched_at=fetched_at,
         content_hash=content_hash(parsed.text),
         simhash=simhash64(parsed.text),
         etag=etag,

@@ -29,7 +29,9 @@ class Link:
     summary: str | None = None
 
 
-def feed_links(body: bytes, base_url: str, lang: str) -> list[Link]:
+def feed_links(
+    body: bytes, base_url: str, lang: str, ref: datetime | None = None
+) -> list[Link]:
     import feedparser
 
     parsed = feedparser.parse(body)
@@ -41,7 +43,7 @@ def feed_links(body: bytes, base_url: str, lang: str) -> list[Link]:
         if not link:
             continue
         raw = entry.get("published") or entry.get("updated")
-        when = parse_datetime(raw, lang)
+        when = parse_datetime(raw, lang, ref)
         struct = entry.get("published_parsed") or entry.get("updated_parsed")
         if when is None and struct:
             when = datetime.fromtimestamp(calendar.timegm(struct), tz=UTC)
@@ -59,9 +61,12 @@ def _href(node: Selector) -> str | None:
     return node.attrib.get("href") or node.css("a::attr(href)").get()
 
 
-def html_links(html: str, base_url: str, link_selector: str, lang: str) -> list[Link]:
+def html_links(
+    html: str, base_url: str, link_selector: str, lang: str, ref: datetime | None = None
+) -> list[Link]:
     """Links selected by `link_selector` (elements that are, or contain, an <a>). A date next
-    to the link (a sibling/parent <span>/<em> such as 2025-07-01) is kept as a hint."""
+    to the link (a sibling/parent <span>/<em> such as 2025-07-01, or a clock time like 14:20
+    resolved against `ref`) is kept as a hint."""
     sel = Selector(text=html, base_url=base_url)
     out = []
     for node in _select(sel, link_selector):
@@ -73,7 +78,7 @@ def html_links(html: str, base_url: str, link_selector: str, lang: str) -> list[
         around = " ".join(
             node.xpath("../text()|../*[not(self::a)]//text()|../../*[not(a)]//text()").getall()
         )
-        out.append(Link(urljoin(base_url, href.strip()), title, parse_datetime(around, lang)))
+        out.append(Link(urljoin(base_url, href.strip()), title, parse_datetime(around, lang, ref)))
     return out
 
 
@@ -93,7 +98,9 @@ _NS = {
 }
 
 
-def sitemap_links(body: bytes, base_url: str, lang: str) -> tuple[list[Link], list[str]]:
+def sitemap_links(
+    body: bytes, base_url: str, lang: str, ref: datetime | None = None
+) -> tuple[list[Link], list[str]]:
     """(article links, child sitemaps) of a sitemap, sitemap index or Google news sitemap."""
     if body[:2] == b"\x1f\x8b":
         body = gzip.decompress(body)
@@ -118,7 +125,7 @@ def sitemap_links(body: bytes, base_url: str, lang: str) -> tuple[list[Link], li
             url.xpath("string(.//*[local-name()='publication_date'])").strip()
             or url.xpath("string(*[local-name()='lastmod'])").strip()
         )
-        links.append(Link(urljoin(base_url, loc), title, parse_datetime(raw, lang)))
+        links.append(Link(urljoin(base_url, loc), title, parse_datetime(raw, lang, ref)))
     return links, []
 
 
@@ -138,7 +145,7 @@ def dig(obj: Any, path: str | None) -> Any:
     return obj
 
 
-def _json_date(value: Any, lang: str) -> datetime | None:
+def _json_date(value: Any, lang: str, ref: datetime | None = None) -> datetime | None:
     if isinstance(value, int | float) or (
         isinstance(value, str) and re.fullmatch(r"\d{10,13}", value)
     ):
@@ -146,7 +153,7 @@ def _json_date(value: Any, lang: str) -> datetime | None:
         if seconds > 1e11:  # milliseconds
             seconds /= 1000
         return datetime.fromtimestamp(seconds, tz=UTC)
-    return parse_datetime(str(value), lang) if value else None
+    return parse_datetime(str(value), lang, ref) if value else None
 
 
 def json_links(
@@ -159,6 +166,7 @@ def json_links(
     title_path: str | None = None,
     date_path: str | None = None,
     url_template: str | None = None,
+    ref: datetime | None = None,
 ) -> list[Link]:
     from crawlers.encoding import decode
 
@@ -180,7 +188,7 @@ def json_links(
             Link(
                 urljoin(base_url, url),
                 str(title) if title else None,
-                _json_date(dig(item, date_path), lang),
+                _json_date(dig(item, date_path), lang, ref),
             )
         )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,14 @@ from crawlers.pipeline import SinkWriter
 from crawlers.registry import SourceConfig
 from crawlers.sink import ArticleSink
 from crawlers.spiders import RunCounter, SourceSpider
-from crawlers.types import CrawlProgress, CrawlRunStats
+from crawlers.types import Clock, CrawlProgress, CrawlRunStats
 
 log = logging.getLogger(__name__)
+
+
+def system_clock() -> datetime:
+    """The wall clock, read only here at the crawl's edge and passed down as a Clock."""
+    return datetime.now(UTC)
 
 
 class CrawlSettings(BaseSettings):
@@ -101,6 +107,7 @@ def crawl(
     sink: ArticleSink,
     settings: CrawlSettings | None = None,
     progress: Callable[[CrawlProgress], None] | None = None,
+    clock: Clock = system_clock,
 ) -> list[CrawlRunStats]:
     """Crawl `sources` into `sink`, blocking until done; returns one CrawlRunStats per source
     (also given to sink.record_run). Starts a Twisted reactor, so call it once per process
@@ -124,7 +131,7 @@ def crawl(
         logging.getLogger(name).setLevel(max(level, logging.INFO))
     run_prefix = uuid.uuid4().hex[:12]
     for source in sources:
-        counter = RunCounter(source.id, f"{run_prefix}-{source.id}")
+        counter = RunCounter(source.id, f"{run_prefix}-{source.id}", clock)
         process.crawl(
             spider_class(source, settings),
             source=source,
@@ -138,7 +145,7 @@ def crawl(
     done = {r.source_id for r in results}
     for source in sources:  # a spider that never opened still gets a (failed) run record
         if source.id not in done:
-            missing = RunCounter(source.id, f"{run_prefix}-{source.id}")
+            missing = RunCounter(source.id, f"{run_prefix}-{source.id}", clock)
             missing.errors["crawler"] += 1
             results.append(missing.stats())
             writer.record_run(results[-1])

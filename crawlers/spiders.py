@@ -6,7 +6,8 @@ import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import scrapy
@@ -26,7 +27,7 @@ from crawlers.registry import (
     SitemapListing,
     SourceConfig,
 )
-from crawlers.types import CrawlProgress, CrawlRunStats, PageState
+from crawlers.types import Clock, CrawlProgress, CrawlRunStats, PageState
 from crawlers.urls import canonicalize
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,11 @@ MAX_SITEMAP_DEPTH = 3  # index → index → sitemap
 class RunCounter:
     """Mutable counters of one source's run, turned into CrawlRunStats at the end."""
 
-    def __init__(self, source_id: str, run_id: str) -> None:
+    def __init__(self, source_id: str, run_id: str, clock: Clock) -> None:
         self.source_id = source_id
         self.run_id = run_id
-        self.started_at = datetime.now(UTC)
+        self.clock = clock
+        self.started_at = clock()
         self.pages_fetched = 0
         self.articles = 0
         self.new = 0
@@ -58,7 +60,7 @@ class RunCounter:
             id=self.run_id,
             source_id=self.source_id,
             started_at=self.started_at,
-            ended_at=datetime.now(UTC),
+            ended_at=self.clock(),
             pages_fetched=self.pages_fetched,
             new_articles=self.new,
             unchanged=self.unchanged,
@@ -224,12 +226,18 @@ class SourceSpider(scrapy.Spider):
                 meta = {"tw_page": page + 1}
                 yield Request(url, callback=self.parse_listing, errback=self.on_error, meta=meta)
 
+    def reference_time(self, response: Response) -> datetime:
+        """What relative times on a page ('14:20', '3小时前') are resolved against: the
+        response's Date header, else the time it was fetched."""
+        return response_date(response) or self.counter.clock()
+
     def _links(self, response: Response) -> tuple[list[Link], list[str]]:
         listing, lang, url = self.source.listing, self.source.lang, response.url
+        ref = self.reference_time(response)
         if isinstance(listing, FeedListing):
-            return listings.feed_links(response.body, url, lang), []
+            return listings.feed_links(response.body, url, lang, ref), []
         if isinstance(listing, SitemapListing):
-            links, children = listings.sitemap_links(response.body, url, lang)
+            links, children = listings.sitemap_links(response.body, url, lang, ref)
             return links, children[:MAX_CHILD_SITEMAPS]
         if isinstance(listing, JsonListing):
             return listings.json_links(
@@ -241,12 +249,13 @@ class SourceSpider(scrapy.Spider):
                 title_path=listing.title_path,
                 date_path=listing.date_path,
                 url_template=listing.url_template,
+                ref=ref,
             ), []
         from crawlers.encoding import decode
 
         html, _ = decode(response.body, _ctype(response), self.source.encoding)
         assert isinstance(listing, ListListing | GenericListing)
-        links = listings.html_links(html, url, listing.link_selector, lang)
+        links = listings.html_links(html, url, listing.link_selector, lang, ref)
         nxt = listings.next_page(html, url, listing.next_selector)
         return links, [nxt] if nxt else []
 
@@ -291,6 +300,8 @@ class SourceSpider(scrapy.Spider):
                 response.body,
                 _ctype(response),
                 hint=response.meta["tw_link"],
+                fetched_at=self.counter.clock(),
+                ref=self.reference_time(response),
                 etag=_header(response, b"ETag"),
                 last_modified=_header(response, b"Last-Modified"),
             )
@@ -313,3 +324,15 @@ def _header(response: Response, name: bytes) -> str | None:
 
 def _ctype(response: Response) -> str | None:
     return _header(response, b"Content-Type")
+
+
+def response_date(response: Response) -> datetime | None:
+    """The response's Date header (RFC 9110 HTTP-date) as an aware datetime, if valid."""
+    raw = _header(response, b"Date")
+    if not raw:
+        return None
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -26,8 +27,9 @@ def _config() -> Any:
     return cfg
 
 
-def extract(html: str, url: str | None = None) -> Extracted:
-    """Title, body text and (original) publication date of an HTML page."""
+def extract(html: str, url: str | None = None, ref: datetime | None = None) -> Extracted:
+    """Title, body text and (original) publication date of an HTML page. `ref` (the fetch
+    time) bounds the date search: htmldate would otherwise use today's date."""
     import trafilatura
     from htmldate import find_date
 
@@ -40,6 +42,7 @@ def extract(html: str, url: str | None = None) -> Extracted:
         with_metadata=True,
         deduplicate=False,
         config=_config(),
+        date_extraction_params=_date_params(ref),
     )
     title = getattr(doc, "title", None) if doc is not None else None
     text = getattr(doc, "text", None) if doc is not None else None
@@ -47,5 +50,12 @@ def extract(html: str, url: str | None = None) -> Extracted:
     if not text:
         text = trafilatura.extract(html, url=url, favor_recall=True, config=_config()) or None
     if not date:
-        date = find_date(html, url=url, original_date=True, extensive_search=False)
+        date = find_date(html, url=url, **_date_params(ref))
     return Extracted(title=title, text=text, date=date)
+
+
+def _date_params(ref: datetime | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"original_date": True, "extensive_search": False}
+    if ref is not None:
+        params["max_date"] = ref.strftime("%Y-%m-%d")
+    return params

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Literal
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Lang = Literal["zh", "en"]
 SourceKind = Literal["policy", "industry", "company", "intl"]
+Clock = Callable[[], datetime]  # returns an aware "now"; the edges pass the system clock
 
 
 class PolicyFields(BaseModel):

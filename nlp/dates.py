@@ -2,7 +2,13 @@
 
 A month without a year takes the publication year, or the previous year when it lies more
 than one month after publication ("in October" published in March means last October).
-"底/末/end of" resolves to the last day of the month.
+"底/末/end of" resolves to the last day of the month. Periods resolve to their own months:
+年初/early → January, 上半年/H1 → June, 下半年/H2 → December, 一季度/Q1 → March …,
+年底/年末/end of → 31 December; without a year they take the publication year, or the year
+before when the period had not yet begun at publication ("四季度" published in February).
+
+"Publication" is the document's published_at or, when that is missing, the reference time
+the caller passed; nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -84,9 +90,15 @@ _ZH_MONTH = re.compile(
     rf"(?<![\d年个])(?P<m>{ZH_NUM})月(?:(?P<d>{ZH_NUM})[日号]|(?P<end>底|末)|份)?"
 )
 _ZH_PERIOD = re.compile(
-    r"(?:(?P<y>\d{4})|(?P<rel>[今去明]))年(?:(?P<h>上半年)|(?P<q>前三季度)|第?(?P<qn>[一二三四1-4])季度|(?P<full>全年|年底|年末|底))"
+    r"(?:(?P<y>\d{4})|(?P<rel>[今去明]))年(?:(?P<h>上半年|上半)|(?P<h2>下半年|下半)|(?P<q>前三季度)"
+    r"|第?(?P<qn>[一二三四1-4])季度|(?P<full>全年|年底|年末|底|末)|(?P<start>年初|初))"
 )
-_ZH_YEAR = re.compile(r"(?P<y>20\d{2})年(?![\d一二三四五六七八九十上前第全底末])")
+# the same periods without a year: 上半年, 一季度, Q3 … (year from publication)
+_ZH_BARE_PERIOD = re.compile(
+    r"(?<![\d年今去明])(?:(?P<h>上半年)|(?P<h2>下半年)|(?P<q>前三季度)|第?(?P<qn>[一二三四])季度"
+    r"|(?P<full>年底|年末)|(?P<start>年初))"
+)
+_ZH_YEAR = re.compile(r"(?P<y>20\d{2})年(?![\d一二三四五六七八九十上下前第全底末初])")
 _ZH_REL = re.compile(r"上个?月|本月|这个月|昨[天日]|今[天日]|目前|当前")
 _EN_FULL = re.compile(
     rf"(?P<mn>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?|(?P<d2>\d{{1,2}})\s+(?P<mn2>{EN_MONTH})\.?(?:,?\s+(?P<y2>\d{{4}}))?"
@@ -96,8 +108,9 @@ _EN_MONTH = re.compile(
     rf"(?P<mn>{EN_MONTH})\b\.?(?:,?\s+(?P<y>\d{{4}}))?"
 )
 _EN_PERIOD = re.compile(
-    r"\b(?:(?P<h>first half|H1)|(?P<qw>first|second|third|fourth) quarter|Q(?P<qn>[1-4]))"
-    r"(?:\s+of)?\s*(?P<y>\d{4})?"
+    r"\b(?:(?P<h>first half|H1)|(?P<h2>second half|H2)|(?P<qw>first|second|third|fourth) quarter"
+    r"|Q(?P<qn>[1-4])|(?P<start>early|start of|beginning of))"
+    r"(?:\s+of)?\s*(?:(?P<y>\d{4})|(?P<fy>FY\s?(?P<fyy>\d{2,4})))?\b"
 )
 _EN_YEAR = re.compile(r"\b(?P<end>end of\s+)?(?:in|for|during|of)?\s*(?P<y>20\d{2})\b(?!\s*[-/])")
 _EN_REL = re.compile(r"\b(?:last month|this month|yesterday|today)\b", re.I)
@@ -113,8 +126,12 @@ def _zh_mentions(text: str, pub: date | None) -> list[DateMention]:
             out.append(DateMention(m.start(), m.end(), val))
     for m in _ZH_PERIOD.finditer(text):
         year = int(m["y"]) if m["y"] else _infer_year(1, pub, m["rel"] or "今")
-        month = 6 if m["h"] else 9 if m["q"] else QUARTER_END[m["qn"]] if m["qn"] else 12
-        val = _fmt(year, month, None, m["full"] in ("年底", "年末", "底"))
+        val = _fmt(year, _period_month(m), None, m["full"] in ("年底", "年末", "底", "末"))
+        if val:
+            out.append(DateMention(m.start(), m.end(), val))
+    for m in _ZH_BARE_PERIOD.finditer(text):
+        month = _period_month(m)
+        val = _fmt(_period_year(month, m, pub), month, None, m["full"] is not None)
         if val:
             out.append(DateMention(m.start(), m.end(), val))
     for m in _ZH_YEAR.finditer(text):
@@ -133,6 +150,40 @@ def _zh_mentions(text: str, pub: date | None) -> list[DateMention]:
     return out
 
 
+def _period_month(m: re.Match[str]) -> int:
+    """The month a period resolves to: its first for 年初/early, else its last."""
+    groups = m.groupdict()
+    if groups.get("start"):
+        return 1
+    if groups.get("h"):
+        return 6
+    if groups.get("q"):
+        return 9
+    if groups.get("qn"):
+        return QUARTER_END[groups["qn"]]
+    if groups.get("qw"):
+        return EN_QUARTER[groups["qw"].lower()]
+    return 12  # 下半年/H2, 全年, 年底/年末
+
+
+_PERIOD_FIRST_MONTH = {3: 1, 6: 1, 9: 7, 12: 10}
+
+
+def _period_year(month: int, m: re.Match[str], pub: date | None) -> int | None:
+    """Year of a period named without one: publication's, or the year before when the period
+    had not begun by publication. 年初/年底/全年 always take publication's year."""
+    if pub is None:
+        return None
+    groups = m.groupdict()
+    if groups.get("start") or groups.get("full"):
+        return pub.year
+    if groups.get("h") or groups.get("h2"):
+        first = 1 if groups.get("h") else 7
+    else:
+        first = _PERIOD_FIRST_MONTH.get(month, 1)
+    return pub.year - 1 if first > pub.month else pub.year
+
+
 def _relative(word: str, pub: date | None) -> str | None:
     if pub is None:
         return None
@@ -145,6 +196,12 @@ def _relative(word: str, pub: date | None) -> str | None:
     if word in ("昨天", "昨日", "yesterday"):
         return (pub - timedelta(days=1)).isoformat()
     return pub.isoformat()
+
+
+def _fiscal_year(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    return int(raw) if len(raw) == 4 else 2000 + int(raw)
 
 
 def _en_mentions(text: str, pub: date | None) -> list[DateMention]:
@@ -166,8 +223,10 @@ def _en_mentions(text: str, pub: date | None) -> list[DateMention]:
         if val:
             out.append(DateMention(m.start("mn") if not end else m.start(), m.end(), val))
     for m in _EN_PERIOD.finditer(text):
-        year = int(m["y"]) if m["y"] else (pub.year if pub else None)
-        month = 6 if m["h"] else EN_QUARTER[m["qw"].lower()] if m["qw"] else int(m["qn"]) * 3
+        month = int(m["qn"]) * 3 if m["qn"] else _period_month(m)
+        if m["start"] and not m["y"]:
+            continue  # "early" alone is not a date
+        year = int(m["y"]) if m["y"] else _fiscal_year(m["fyy"]) or _period_year(month, m, pub)
         val = _fmt(year, month)
         if val:
             out.append(DateMention(m.start(), m.end(), val))

@@ -40,6 +40,9 @@ class DocInput(BaseModel):
     lang: Lang | None = None
     published_at: str | None = None
     url: str | None = None
+    # what relative dates resolve against when published_at is missing (e.g. the fetch time);
+    # an optional, compatible extension of the input line
+    reference_time: str | None = None
 
     @field_validator("lang", mode="before")
     @classmethod
@@ -82,10 +85,17 @@ class Extractor:
         title: str | None = None,
         lang: str | None = None,
         published_at: datetime | date | str | None = None,
+        reference_time: datetime | date | str | None = None,
     ) -> Extraction:
         fields = {"id": doc_id, "text": text, "title": title, "lang": lang}
         try:
-            doc = DocInput.model_validate({**fields, "published_at": _iso(published_at)})
+            doc = DocInput.model_validate(
+                {
+                    **fields,
+                    "published_at": _iso(published_at),
+                    "reference_time": _iso(reference_time),
+                }
+            )
         except ValidationError as exc:
             raise NlpError(f"invalid document: {exc}") from exc
         return next(self.pipe([doc]))
@@ -145,7 +155,9 @@ class Extractor:
     def _make_doc(nlp: Language, text: str, item: DocInput) -> Doc:
         doc = nlp.make_doc(text)
         doc._.tw_text = text
-        doc._.tw_published = to_date(item.published_at)
+        # dates in the text resolve against publication, else the caller's reference: never
+        # against today's date
+        doc._.tw_published = to_date(item.published_at) or to_date(item.reference_time)
         return doc
 
 
@@ -188,10 +200,18 @@ def extract(
     title: str | None = None,
     lang: str | None = None,
     published_at: datetime | date | str | None = None,
+    reference_time: datetime | date | str | None = None,
 ) -> Extraction:
-    """Extract entities, token metrics, policies and risks from one document (see module doc)."""
+    """Extract entities, token metrics, policies and risks from one document (see module doc).
+    Dates in the text resolve against `published_at`, else `reference_time`; with neither,
+    relative dates ("上个月", "yesterday") and default `as_of` values are left unknown."""
     return Extractor.get().extract(
-        text, doc_id=doc_id, title=title, lang=lang, published_at=published_at
+        text,
+        doc_id=doc_id,
+        title=title,
+        lang=lang,
+        published_at=published_at,
+        reference_time=reference_time,
     )
 
 

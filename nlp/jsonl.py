@@ -61,11 +61,22 @@ def _documents(inp: TextIO, err: TextIO, bad: list[int]) -> Iterator[DocInput]:
             err.write(f"line {number}: {exc}\n")
 
 
-def run(inp: TextIO, out: TextIO, err: TextIO) -> int:
-    """Extract every line of `inp` to `out`; returns the number of malformed lines."""
+def with_reference(docs: Iterator[DocInput], reference: str | None) -> Iterator[DocInput]:
+    """Documents without their own reference_time get the caller's one."""
+    for doc in docs:
+        if reference is not None and doc.reference_time is None:
+            doc = doc.model_copy(update={"reference_time": reference})
+        yield doc
+
+
+def run(inp: TextIO, out: TextIO, err: TextIO, reference: str | None = None) -> int:
+    """Extract every line of `inp` to `out`; returns the number of malformed lines.
+    `reference` (ISO date or time) is what dates resolve against in lines that carry neither
+    `published_at` nor `reference_time`."""
     bad: list[int] = []
     extractor = Extractor.get()
-    for extraction in extractor.pipe(_documents(inp, err, bad), batch_size=BATCH):
+    docs = with_reference(_documents(inp, err, bad), reference)
+    for extraction in extractor.pipe(docs, batch_size=BATCH):
         out.write(orjson.dumps(to_record(extraction)).decode("utf-8"))
         out.write("\n")
     out.flush()

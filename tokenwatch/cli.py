@@ -44,6 +44,14 @@ def _open_input(path: str) -> Iterator[TextIO]:
 @app.command()
 def extract(
     file: Annotated[str, typer.Argument(help="JSONL file, or - for stdin")] = "-",
+    reference_time: Annotated[
+        str | None,
+        typer.Option(
+            "--reference-time",
+            help="ISO date/time that dates in text resolve against when a line has no "
+            "published_at (default: none: such dates stay unknown)",
+        ),
+    ] = None,
 ) -> None:
     """Extraction only: JSONL documents in, JSONL extractions out (DESIGN.md contract).
 
@@ -52,7 +60,7 @@ def extract(
     from nlp import jsonl
 
     with _open_input(file) as inp:
-        bad = jsonl.run(inp, sys.stdout, sys.stderr)
+        bad = jsonl.run(inp, sys.stdout, sys.stderr, reference_time)
     sys.stdout.flush()
     if bad:
         raise typer.Exit(1)

@@ -30,6 +30,7 @@ def doc_input(article: Article) -> DocInput:
         lang=article.lang,
         published_at=article.published_at.isoformat() if article.published_at else None,
         url=article.url,
+        reference_time=article.fetched_at.isoformat(),
     )
 
 

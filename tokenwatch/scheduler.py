@@ -63,6 +63,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from alerts.clock import Clock, utcnow
 from crawlers.registry import SourceConfig
 from tokenwatch.errors import TokenwatchError
 
@@ -197,9 +198,10 @@ class Lease:
 
 
 class RunLog:
-    def __init__(self, engine: Engine, keep: int = 200) -> None:
+    def __init__(self, engine: Engine, keep: int = 200, clock: Clock = utcnow) -> None:
         self.engine = engine
         self.keep = keep
+        self.clock = clock
 
     def add(
         self,
@@ -209,7 +211,7 @@ class RunLog:
         scheduled_at: datetime | None = None,
         detail: str | None = None,
     ) -> int:
-        now = datetime.now(UTC)
+        now = self.clock()
         with self.engine.begin() as conn:
             res = conn.execute(
                 insert(RUNS_T).values(
@@ -249,7 +251,7 @@ class RunLog:
                     status=status,
                     exit_code=exit_code,
                     detail=(detail or "")[:500] or None,
-                    ended_at=datetime.now(UTC),
+                    ended_at=self.clock(),
                 )
             )
 
@@ -397,7 +399,7 @@ class CrawlRuntime:
 
     def _run(self, source_id: str, trigger: str, scheduled_at: datetime | None) -> RunStatus:
         run_id = self.runlog.add(source_id, trigger, "running", scheduled_at)
-        started = datetime.now(UTC)
+        started = self.runlog.clock()
 
         def register(proc: subprocess.Popen[bytes]) -> None:
             with self.lock:
@@ -417,7 +419,8 @@ class CrawlRuntime:
         self.runlog.finish(run_id, status, code, detail)  # type: ignore[arg-type]
         if status != "ok":
             log.error("crawl of %s %s: %s", source_id, status, detail)
-        outcome = CrawlOutcome(source_id, status, code, started, datetime.now(UTC), detail)  # type: ignore[arg-type]
+        ended = self.runlog.clock()
+        outcome = CrawlOutcome(source_id, status, code, started, ended, detail)  # type: ignore[arg-type]
         for hook in self.on_finished:
             try:
                 hook(outcome)
@@ -505,6 +508,8 @@ class CrawlScheduler:
         spike_interval_s: float | None = None,
         holder: str | None = None,
     ) -> None:
+        """The run log's clock is the scheduler's clock: lease expiry, run times and one-off
+        jobs all read it (tests pass an alerts.clock.ManualClock)."""
         self.store_url = store_url
         self.specs = list(specs)
         self.runtime = runtime
@@ -512,7 +517,10 @@ class CrawlScheduler:
         self.spike_interval_s = spike_interval_s
         self.engine = runtime.runlog.engine
         self.holder = holder or f"{os.uname().nodename}:{os.getpid()}:{id(self):x}"
-        self.lease = Lease(self.engine, self.holder, settings.lease_ttl_s)
+        self.clock = runtime.runlog.clock
+        self.lease = Lease(
+            self.engine, self.holder, settings.lease_ttl_s, clock=lambda: self.clock().timestamp()
+        )
         self._sched: BackgroundScheduler | None = None
         self._leader = False
         self._stop = threading.Event()
@@ -602,7 +610,7 @@ class CrawlScheduler:
         sched.add_job(
             run_crawl_job,
             "date",
-            run_date=datetime.now(UTC),
+            run_date=self.clock(),
             id=prefix + source_id,
             name=f"{'catch-up' if trigger == 'catchup' else 'manual'} {source_id}",
             kwargs=self._kwargs(source_id, trigger),

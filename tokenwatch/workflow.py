@@ -78,8 +78,10 @@ def run_crawl(
             return crawl(chosen, sink, progress=display)
 
 
-def _article_from_doc(doc: DocInput, source_id: str) -> Article:
-    """An ingested document as an Article: the caller's id is kept as the article id."""
+def _article_from_doc(doc: DocInput, source_id: str, fetched_at: datetime) -> Article:
+    """An ingested document as an Article: the caller's id is kept as the article id.
+    Relative dates ("昨天 10:00") resolve against the document's reference_time, else
+    `fetched_at` (when the ingest ran)."""
     url = doc.url or f"urn:tokenwatch:{source_id}:{doc.id}"
     lang = doc.lang or ("zh" if any("\u4e00" <= c <= "\u9fff" for c in doc.text[:500]) else "en")
     return Article(
@@ -91,11 +93,18 @@ def _article_from_doc(doc: DocInput, source_id: str) -> Article:
         text=doc.text,
         lang=lang,
         # lenient: "2025-07-01", "2025/07/01 08:00", "2025年7月1日", RFC 2822 …; None if unreadable
-        published_at=parse_datetime(doc.published_at, lang) if doc.published_at else None,
-        fetched_at=datetime.now(UTC),
+        published_at=parse_datetime(doc.published_at, lang, _reference(doc, lang, fetched_at))
+        if doc.published_at
+        else None,
+        fetched_at=fetched_at,
         content_hash=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         simhash=simhash64(doc.text),
     )
+
+
+def _reference(doc: DocInput, lang: str, fetched_at: datetime) -> datetime:
+    given = parse_datetime(doc.reference_time, lang) if doc.reference_time else None
+    return given or fetched_at
 
 
 def _first_error(exc: Exception) -> str:
@@ -122,8 +131,15 @@ def parse_doc_lines(inp: TextIO, err: TextIO) -> tuple[list[tuple[int, DocInput]
 
 
 def ingest_jsonl(
-    inp: TextIO, source_id: str, neo4j: Neo4jSettings, err: TextIO
+    inp: TextIO,
+    source_id: str,
+    neo4j: Neo4jSettings,
+    err: TextIO,
+    now: datetime | None = None,
 ) -> tuple[WriteResult, int]:
+    """Extract and link JSONL documents; `now` is the ingest's fetch time (the CLI passes the
+    clock's reading; tests a fixed one)."""
+    fetched_at = now or datetime.now(UTC)  # the CLI edge: the one place the clock is read
     docs, bad = parse_doc_lines(inp, err)
     total = WriteResult()
     size = get_settings().ingest_batch_size
@@ -138,7 +154,7 @@ def ingest_jsonl(
         articles: list[Article] = []
         for lineno, doc in docs:
             try:
-                articles.append(_article_from_doc(doc, source_id))
+                articles.append(_article_from_doc(doc, source_id, fetched_at))
             except ValueError as exc:
                 bad += 1
                 err.write(f"line {lineno}: skipped document {doc.id!r}: {_first_error(exc)}\n")

@@ -3,7 +3,7 @@ deliveries, acknowledge."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -14,7 +14,7 @@ from alerts.types import Evidence, Severity
 from api import cursor as cursors
 from api.auth import Analyst, Principal
 from api.convert import plain
-from api.deps import DriverDep, Neo4jSettingsDep
+from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
 from api.errors import NotFound, problems
 from api.schemas import Page
 from graph import outbox
@@ -90,10 +90,10 @@ def get_alert(alert_id: IdPath, principal: Principal, driver: DriverDep,
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut,
              responses=problems(403, 404))
 def acknowledge(alert_id: IdPath, principal: Analyst, driver: DriverDep,
-                neo4j: Neo4jSettingsDep) -> AlertOut:
+                neo4j: Neo4jSettingsDep, clock: ClockDep) -> AlertOut:
     """Idempotent: the first acknowledgement's time and key are kept."""
     row = outbox.ack_alert(driver, principal.owner, alert_id, principal.key_id,
-                           datetime.now(UTC), neo4j.database)
+                           clock(), neo4j.database)
     if row is None:
         raise NotFound(f"no alert {alert_id!r}")
     return _out(row)

@@ -4,7 +4,7 @@ the failing field in `errors`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
@@ -15,7 +15,7 @@ from alerts.rules import DEFAULT_SEVERITY, SPEC_ADAPTER, RuleSpec
 from alerts.types import Severity
 from api.auth import Analyst, Principal
 from api.convert import plain
-from api.deps import DriverDep, Neo4jSettingsDep
+from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
 from api.errors import NotFound, Unprocessable, problems
 from graph import outbox
 
@@ -86,9 +86,9 @@ def _spec_json(spec: Any) -> str:
 
 @router.post("/rules", response_model=RuleOut, status_code=201, responses=problems(403, 422))
 def create_rule(body: RuleIn, principal: Analyst, driver: DriverDep,
-                neo4j: Neo4jSettingsDep) -> RuleOut:
+                neo4j: Neo4jSettingsDep, clock: ClockDep) -> RuleOut:
     _check_webhooks(driver, principal.owner, body.webhook_ids, neo4j.database)
-    now = datetime.now(UTC)
+    now = clock()
     row = {"id": outbox.new_id("rul"), "owner": principal.owner, "name": body.name,
            "type": body.condition.type,
            "severity": body.severity or DEFAULT_SEVERITY[body.condition.type],
@@ -114,11 +114,11 @@ def get_rule(rule_id: IdPath, principal: Principal, driver: DriverDep,
 
 @router.patch("/rules/{rule_id}", response_model=RuleOut, responses=problems(403, 404, 422))
 def update_rule(rule_id: IdPath, body: RulePatch, principal: Analyst, driver: DriverDep,
-                neo4j: Neo4jSettingsDep) -> RuleOut:
+                neo4j: Neo4jSettingsDep, clock: ClockDep) -> RuleOut:
     if outbox.get_rule(driver, principal.owner, rule_id, neo4j.database) is None:
         raise NotFound(f"no rule {rule_id!r}")
     given = body.model_dump(exclude_unset=True)
-    props: dict[str, Any] = {"updated_at": datetime.now(UTC)}
+    props: dict[str, Any] = {"updated_at": clock()}
     for key in ("name", "severity", "enabled"):
         if given.get(key) is not None:
             props[key] = given[key]

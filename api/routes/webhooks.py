@@ -6,7 +6,7 @@ Another owner's webhook does not exist for the caller (404)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -20,7 +20,7 @@ from alerts.ssrf import SsrfGuard
 from alerts.types import WebhookFormat
 from api.auth import Analyst, Principal
 from api.convert import plain
-from api.deps import DriverDep, Neo4jSettingsDep
+from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
 from api.errors import ApiError, Conflict, NotFound, Unprocessable, problems
 from graph import outbox
 
@@ -122,10 +122,11 @@ def _get(driver: Any, owner: str, webhook_id: str, database: str | None) -> dict
 @router.post("/webhooks", response_model=WebhookWithSecret, status_code=201,
              responses=problems(403, 422))
 def create_webhook(body: WebhookIn, principal: Analyst, driver: DriverDep,
-                   neo4j: Neo4jSettingsDep, settings: AlertSettingsDep) -> WebhookWithSecret:
+                   neo4j: Neo4jSettingsDep, settings: AlertSettingsDep,
+                   clock: ClockDep) -> WebhookWithSecret:
     """Register an endpoint; the URL passes the SSRF guard. The secret is returned once."""
     _check_url(body.url, settings)
-    now = datetime.now(UTC)
+    now = clock()
     row = {"id": outbox.new_id("whk"), "owner": principal.owner, **body.model_dump(),
            "secret": signing.new_secret(), "previous_secret": None,
            "previous_secret_expires_at": None, "created_at": now, "updated_at": now}
@@ -157,14 +158,14 @@ def get_webhook(webhook_id: IdPath, principal: Principal, driver: DriverDep,
               responses=problems(403, 404, 422))
 def update_webhook(webhook_id: IdPath, body: WebhookPatch, principal: Analyst,
                    driver: DriverDep, neo4j: Neo4jSettingsDep,
-                   settings: AlertSettingsDep) -> WebhookOut:
+                   settings: AlertSettingsDep, clock: ClockDep) -> WebhookOut:
     _get(driver, principal.owner, webhook_id, neo4j.database)
     props: dict[str, Any] = body.model_dump(exclude_unset=True, exclude_none=True)
     if "url" in props:
         _check_url(props["url"], settings)
     if props.get("enabled") is True:
         props.update(disabled_reason=None, disabled_at=None, failing_since=None)
-    props["updated_at"] = datetime.now(UTC)
+    props["updated_at"] = clock()
     row = outbox.update_webhook(driver, principal.owner, webhook_id, props, neo4j.database)
     if row is None:  # deleted meanwhile
         raise NotFound(f"no webhook {webhook_id!r}")
@@ -183,10 +184,11 @@ def delete_webhook(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
 @router.post("/webhooks/{webhook_id}/rotate-secret", response_model=WebhookWithSecret,
              responses=problems(403, 404))
 def rotate_secret(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
-                  neo4j: Neo4jSettingsDep, settings: AlertSettingsDep) -> WebhookWithSecret:
+                  neo4j: Neo4jSettingsDep, settings: AlertSettingsDep,
+                  clock: ClockDep) -> WebhookWithSecret:
     """A new secret; the old one keeps signing (a second signature) during the overlap."""
     row = _get(driver, principal.owner, webhook_id, neo4j.database)
-    now = datetime.now(UTC)
+    now = clock()
     props = {"secret": signing.new_secret(), "previous_secret": row["secret"],
              "previous_secret_expires_at": now + timedelta(seconds=settings.secret_overlap_s),
              "updated_at": now}
@@ -199,13 +201,13 @@ def rotate_secret(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
 @router.post("/webhooks/{webhook_id}/test", response_model=TestSendOut,
              responses=problems(403, 404))
 def send_test(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
-              neo4j: Neo4jSettingsDep, settings: AlertSettingsDep) -> TestSendOut:
+              neo4j: Neo4jSettingsDep, settings: AlertSettingsDep, clock: ClockDep) -> TestSendOut:
     """Send a signed `webhook.test` event now (through the SSRF guard, not retried) and
     return the receiver's answer; the attempt appears in the delivery log."""
     row = _get(driver, principal.owner, webhook_id, neo4j.database)
     sender = Sender(settings)
     try:
-        result = test_send(driver, sender, row, datetime.now(UTC), neo4j.database)
+        result = test_send(driver, sender, row, clock(), neo4j.database)
     finally:
         sender.close()
     return TestSendOut(**result.__dict__)
@@ -243,10 +245,10 @@ class ReplayOut(BaseModel):
 @router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/replay", response_model=ReplayOut,
              status_code=202, responses=problems(403, 404, 409))
 def replay(webhook_id: IdPath, delivery_id: IdPath, principal: Analyst, driver: DriverDep,
-           neo4j: Neo4jSettingsDep, request: Request) -> ReplayOut:
+           neo4j: Neo4jSettingsDep, request: Request, clock: ClockDep) -> ReplayOut:
     """Queue the delivery again, same `webhook-id` and body, retry schedule from the start."""
     before = outbox.replay_delivery(driver, principal.owner, webhook_id, delivery_id,
-                                    datetime.now(UTC), neo4j.database)
+                                    clock(), neo4j.database)
     if before is None:
         raise NotFound(f"no delivery {delivery_id!r} for webhook {webhook_id!r}")
     if before == "sending":

@@ -62,6 +62,7 @@ class Page:
     kind: str = "industry"
     hint_title: str | None = None
     hint_date: datetime | None = None
+    ref: datetime | None = None  # resolves relative times (the fetch time)
     selectors: Selectors = field(default_factory=Selectors)
 
     @cached_property
@@ -115,7 +116,7 @@ class Page:
     def extracted(self) -> Any:
         from crawlers.textextract import extract
 
-        return extract(self.html, self.url)
+        return extract(self.html, self.url, self.ref)
 
 
 @dataclass(frozen=True)
@@ -154,13 +155,13 @@ class BaseParser:
     def published_at(self) -> datetime | None:
         page = self.page
         for value in page.pick(page.selectors.date):
-            dt = parse_datetime(value, page.lang)
+            dt = parse_datetime(value, page.lang, page.ref)
             if dt:
                 return dt
         return (
-            parse_datetime(page.meta(*_DATE_META), page.lang)
+            parse_datetime(page.meta(*_DATE_META), page.lang, page.ref)
             or page.hint_date
-            or parse_datetime(page.extracted.date, page.lang)
+            or parse_datetime(page.extracted.date, page.lang, page.ref)
         )
 
     def policy(self) -> PolicyFields | None:

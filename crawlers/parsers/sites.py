@@ -27,7 +27,7 @@ class _Selected(BaseParser):
 
     def published_at(self) -> datetime | None:
         for value in self.page.pick(self.DATE):
-            when = parse_datetime(value, self.page.lang)
+            when = parse_datetime(value, self.page.lang, self.page.ref)
             if when:
                 return when
         return super().published_at()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from neo4j import Driver
 
+from alerts.clock import ManualClock
 from alerts.evaluate import AlertEvaluator
 from alerts.settings import AlertSettings
 from crawlers.types import Article, CrawlRunStats, PolicyFields
@@ -236,3 +237,28 @@ def test_facts_follow_curated_merges_like_the_writer(
                                        Extraction(id="art4", lang="zh", risks=(named,)))])
     alert = outbox.get_alert(graph, OWNER, rec.alert_id)
     assert alert is not None and alert["entities"] == ["moonshot"]
+
+
+def test_spike_window_and_cooldown_follow_the_evaluators_clock(
+        graph: Driver, alert_settings: AlertSettings, neo4j_settings: Neo4jSettings) -> None:
+    """Set time instead of sleeping: the spike window is read from the clock, a repeat within
+    the cooldown is grouped, and after the cooldown (clock moved on) it is a new alert."""
+    clock = ManualClock(datetime(2031, 1, 2, 8, 0, tzinfo=UTC))
+    ev = AlertEvaluator(graph, alert_settings, neo4j_settings.database, clock=clock)
+    make_rule(graph, OWNER, {"type": "spike", "entities": ["moonshot"], "window_hours": 24,
+                             "baseline_days": 7, "factor": 3, "min_mentions": 4},
+              cooldown_s=3600)
+    ent = Entity(type="company", text="月之暗面", start=4, end=8, id="moonshot", name="月之暗面",
+                 kb=True)
+    items = [(art(900 + i, published=clock() - timedelta(hours=2), text="今天有月之暗面的新闻。"),
+              Extraction(id=f"art{900 + i}", lang="zh", entities=(ent,))) for i in range(5)]
+    writer.write_batch(graph, writer.build_batch(items))
+    [first] = ev.run_spikes()
+    assert first.created
+    clock.advance(minutes=30)
+    assert ev.run_spikes()[0].created is False  # within the cooldown
+    clock.advance(hours=2)
+    [again] = ev.run_spikes()
+    assert again.created and again.alert_id != first.alert_id
+    clock.advance(days=3)  # the mentions have left the 24 h window: no spike at all
+    assert ev.run_spikes() == []

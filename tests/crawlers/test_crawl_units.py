@@ -17,6 +17,7 @@ from crawlers.registry import load_sources, parse_sources
 from crawlers.urls import article_id, canonicalize
 
 CST = timezone(timedelta(hours=8))
+FETCHED = datetime(2025, 7, 2, 2, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -268,6 +269,7 @@ def test_parser_exception_becomes_parse_error(monkeypatch: pytest.MonkeyPatch) -
             "https://x.cn/a.html",
             "<html><body><p>正文</p></body></html>".encode(),
             "text/html",
+            fetched_at=FETCHED,
         )
     assert err.value.kind == "parse_error" and "layout changed" in err.value.reason
 
@@ -285,7 +287,7 @@ def test_parser_exception_becomes_parse_error(monkeypatch: pytest.MonkeyPatch) -
 def test_broken_bodies(body: bytes, ctype: str | None, kind: str) -> None:
     (src,) = parse_sources({"sources": [_entry()]})
     with pytest.raises(PageError) as err:
-        parse_page(src, "https://x.cn/a.html", body, ctype)
+        parse_page(src, "https://x.cn/a.html", body, ctype, fetched_at=FETCHED)
     assert err.value.kind == kind
 
 

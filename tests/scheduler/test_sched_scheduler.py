@@ -9,14 +9,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from alerts.clock import ManualClock
 from tests.scheduler.conftest import fake_crawl
 from tokenwatch.scheduler import (
     CATCHUP_PREFIX,
     AlreadyRunning,
+    CrawlRuntime,
     CrawlScheduler,
     JobSpec,
     Lease,
     NotLeader,
+    RunLog,
+    SchedulerSettings,
     UnknownSchedule,
     open_engine,
     run_subprocess,
@@ -166,3 +170,40 @@ def test_shutdown_stops_running_crawls_and_records_them(make_scheduler) -> None:
     assert wait_until(lambda: proc.poll() is not None, 10)
     assert wait_until(lambda: s.runs("gov-cn")[0]["status"] == "failed", 10)
     assert "interrupted" in s.runs("gov-cn")[0]["detail"]
+
+
+def test_run_times_come_from_the_schedulers_clock(store_url: str) -> None:
+    clock = ManualClock(datetime(2031, 1, 2, 9, 0, tzinfo=UTC))
+    runtime = CrawlRuntime(runlog=RunLog(open_engine(store_url), clock=clock), timeout_s=30,
+                           command=fake_crawl())
+    assert runtime.run("gov-cn", "manual") == "ok"
+    clock.advance(hours=6)
+    assert runtime.run("gov-cn", "manual") == "ok"
+    started = [r["started_at"] for r in runtime.runlog.list("gov-cn")]
+    assert started == [datetime(2031, 1, 2, 15, 0, tzinfo=UTC),
+                       datetime(2031, 1, 2, 9, 0, tzinfo=UTC)]
+
+
+def test_a_crashed_leader_is_replaced_when_the_clock_passes_its_lease(store_url: str) -> None:
+    clock = ManualClock(datetime(2027, 6, 15, 12, 0, tzinfo=UTC))
+    conf = SchedulerSettings(lease_ttl_s=30.0)  # heartbeats every 10 s: none in this test
+
+    def scheduler() -> CrawlScheduler:
+        runtime = CrawlRuntime(runlog=RunLog(open_engine(store_url), clock=clock),
+                               timeout_s=30, command=fake_crawl())
+        return CrawlScheduler(store_url, [HOUR], runtime, conf)
+
+    a, b = scheduler().start(), scheduler().start()
+    try:
+        assert a.is_leader and not b.is_leader
+        a._stop.set()  # a "crashes": no more heartbeats, the lease is not released
+        clock.advance(seconds=29)
+        b._tick()
+        assert not b.is_leader  # the lease is still a's
+        clock.advance(seconds=2)
+        b._tick()
+        assert b.is_leader
+    finally:
+        b.shutdown()
+        a._stop.clear()
+        a.shutdown()

@@ -20,14 +20,17 @@ from typing import Any
 from crawlers.articles import parse_page
 from crawlers.registry import SourceConfig, load_sources
 from crawlers.urls import canonicalize
+from tests.crawlers.golden.check import REFERENCE_TIME, parse_listing
 from tests.crawlers.golden.layouts import EXTRA, SPECS, Spec, article_html, listing_body
 
 HERE = Path(__file__).parent
 BOILERPLATE = ("版权所有", "Copyright", "责任编辑", "扫一扫", "相关阅读", "ICP备")
 
 
+REF = datetime.fromisoformat(REFERENCE_TIME)
+
+
 def expected_links(source: SourceConfig, spec: Spec, body: bytes) -> list[dict[str, str | None]]:
-    from tests.crawlers.golden.check import parse_listing
 
     return [
         {
@@ -35,14 +38,13 @@ def expected_links(source: SourceConfig, spec: Spec, body: bytes) -> list[dict[s
             "title": lk.title,
             "published_at": lk.published_at.isoformat() if lk.published_at else None,
         }
-        for lk in parse_listing(source, spec.listing_url, body)
+        for lk in parse_listing(source, spec.listing_url, body, REF)
     ]
 
 
 def checked_article(source: SourceConfig, spec: Spec, html: bytes) -> dict[str, Any]:
     """Parse, check against the facts the page was built from, and return the expectation."""
-    when = datetime(2025, 7, 2)
-    art = parse_page(source, spec.article_url, html, spec.content_type, fetched_at=when)
+    art = parse_page(source, spec.article_url, html, spec.content_type, fetched_at=REF)
     # checks against the facts the page was built from
     assert art.title == spec.title, (source.id, art.title)
     assert art.published_at == datetime.fromisoformat(spec.published_at), (
@@ -96,6 +98,7 @@ def build(source: SourceConfig) -> None:
             }
         )
     expected = {
+        "reference_time": REFERENCE_TIME,
         "listing_url": spec.listing_url,
         "article_url": spec.article_url,
         "content_type": spec.content_type,
