@@ -916,7 +916,9 @@ class MetricRules:
         wins over its company (火山引擎豆包… -> 豆包), see the module docstring."""
         cands = self._candidates(text, s0, s1, ents)
         c0, c1 = clause_bounds(text, pos, s0, s1)
-        for_model = re.match(r"[^,;.]{0,48}?\b(?:for|on|of)\s+(?:the\s+|its\s+)?", text[pos:c1])
+        for_model = re.match(
+            r"(?:[^,;.]|\.(?=\d)){0,48}?\b(?:for|on|of)\s+(?:the\s+|its\s+)?", text[pos:c1]
+        )
         if for_model:  # "a 3x price cut for GPT-4o", "a 50 per cent discount on Claude …"
             at = pos + for_model.end()
             named = [c for c in cands if c[0] == at and c[4] == "model"]
