@@ -147,11 +147,11 @@ class MetricRules:
         # (verb, quantity) pair after each token word is taken (`_before_matches`)
         self.verb_qty_re = re.compile(
             rf"(?:(?:{verbs})\s*)+(?:\d{{1,2}}月(?:底|末|份)?的?\s*)?(?:(?:{verbs})\s*)*"
-            rf"(?:日均|每日|每天|月均|每月|周均|每周|每分钟)?{QTY}(?![\d.,])"
+            rf"(?:日均|每日|每天|月均|每月|周均|每周|每分钟)?{QTY}(?![\d.]|,\d)"
             r"(?!\s*(?:%|％|元|美元|\$|个百分点|倍|成|x\b))(?![A-Za-z])"
         )
         self.continuation_re = re.compile(
-            rf"[^，,；;。]{{0,10}}?(?:{verbs})\s*{QTY}(?![\d.,])(?!\s*(?:%|％|元|美元|\$|个百分点|倍|成|次))"
+            rf"[^，,；;。]{{0,10}}?(?:{verbs})\s*{QTY}(?![\d.]|,\d)(?!\s*(?:%|％|元|美元|\$|个百分点|倍|成|次))"
             r"\s*(?:个)?\s*(?=[，,；;。]|$)"
         )
         self.year_ago_en_re = re.compile(
@@ -251,7 +251,7 @@ class MetricRules:
             rf"|\b(?:{en_verbs})\b{en_gap}\bby\s+{mod}\s*{pby}"
             rf"|(?:(?:打|享受?|按)\s*(?P<zhe>\d+(?:\.\d+)?|[一二三四五六七八九])\s*折|(?P<zhe2>\d(?:\.\d+)?)\s*折(?![扣合算旧叠]))"
             rf"|(?:降幅|降价|下降|下调|便宜|减价)\s*{mod}\s*(?P<cheng>[一二三四五六七八九]|\d)成"
-            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约|近|超过|达)?\s*一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,3}}?(?:in|by)\s+half|half\s+price)"
+            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约为|约|近|超过|达|为)?\s*一半|(?:为|是|仅为|降至|降为)[^，,。；;]{{0,6}}?的一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,3}}?(?:in|by)\s+half|half\s+price)"
             rf"|\b(?:a|one)\s+(?P<enfr>third|quarter|fifth|tenth)\s+(?:of\s+(?:what|the|its|their)|as\s+(?:expensive|much))"
             rf"|\b(?:cut|cuts|slashed|lowered|reduced|lower|reduce)\s+(?:\S+\s+){{0,4}}?by\s+(?P<byfr>two-thirds|two\sthirds|a\sthird|one\sthird|a\squarter|three\squarters|three-quarters)"
             rf"|\b(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,4}}?(?P<fold2>two|three|four|five|ten)fold"
@@ -311,7 +311,10 @@ class MetricRules:
         out += self._earlier_volumes(sent, s0, out)
         if any(f.years_back == 0 for f in out):  # an earlier figure shares the period of the
             main = next(f for f in out if f.years_back == 0)  # one it is compared with
-            out = [replace(f, period=f.period or main.period) if f.years_back else f for f in out]
+            out = [
+                replace(f, period=f.period or main.period) if f.years_back or f.dated else f
+                for f in out
+            ]
         else:
             out = [replace(f, years_back=0) for f in out]
         return out
@@ -323,7 +326,7 @@ class MetricRules:
         out = []
         for t in self.token_re.finditer(sent):
             stop = re.search(r"[。；;!?！？$￥¥]|\.(?!\d)", sent[t.end() :])
-            hi = t.end() + min(48, stop.start() if stop else len(sent))
+            hi = t.end() + min(64, stop.start() if stop else len(sent))
             for m in self.verb_qty_re.finditer(sent, t.end(), hi):
                 gap = sent[t.end() : m.start()]
                 last_comma = max(gap.rfind("，"), gap.rfind(","))
