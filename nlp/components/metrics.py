@@ -108,6 +108,11 @@ _COMPARE_BEFORE_RE = re.compile(
     r"比(?!例|较|重|特|赛|上年|去年|上月|此前|之前|原价)[^，,。；;]{1,16}$"
 )
 _COMPARE_AFTER_RE = re.compile(r"[^，,。；;.]{0,30}?\b(?:than|versus|vs\.?)\b", re.I)
+# every price-change form has one of these; sentences without one skip the big alternation
+_CHANGE_HINT_RE = re.compile(
+    r"[%％折半成]|分之|per\s?cent|half|halv|fold|third|quarter|fifth|tenth|\d\s*[xX×]", re.I
+)
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _LIST_JOIN_RE = re.compile(r"^\s*(?:和|与|及|以及|、|,|，|and|&|as well as)\s*$", re.I)
 
 
@@ -483,13 +488,15 @@ class MetricRules:
     # -- prices ------------------------------------------------------------------------------
     def prices(self, text: str, s0: int, s1: int, ai_doc: bool) -> list[Found]:
         sent = text[s0:s1]
+        moneys = list(self.money_re.finditer(sent))
+        if not moneys:
+            return []
         has_tok = bool(self.token_re.search(sent))
         pers = [p for p in self.per_re.finditer(sent) if self._per_ok(sent, p, has_tok, ai_doc)]
         if not pers:
             return []
         out: list[Found] = []
-        moneys = list(self.money_re.finditer(sent))
-        latin = not re.search(r"[\u4e00-\u9fff]", sent)
+        latin = not _CJK_RE.search(sent)
         for i, m in enumerate(moneys):
             amount = parse_number(m["a1"] or m["a2"])
             cur_word = m["c1"] or m["c2"]
@@ -556,7 +563,7 @@ class MetricRules:
         ("$3.50 with thinking", "for prompts longer than 200k tokens"), else the nearest
         time-of-day or context-tier cue before it in its sentence, else one after it in its
         clause. `stop` ends the look-ahead (the next figure)."""
-        if not re.search(r"[\u4e00-\u9fff]", sent):
+        if not _CJK_RE.search(sent):
             _, c1 = clause_bounds(sent, end, 0, len(sent))
             hi = min(c1, stop if stop is not None else len(sent), end + 60)
             after = self._condition_in(sent, end, hi, first=True)
@@ -672,7 +679,7 @@ class MetricRules:
     # -- price changes -------------------------------------------------------------------------
     def changes(self, text: str, s0: int, s1: int, ai_doc: bool) -> list[Found]:
         sent = text[s0:s1]
-        if not ai_doc:
+        if not ai_doc or not _CHANGE_HINT_RE.search(sent):
             return []
         out = []
         for m in self.change_re.finditer(sent):
@@ -773,10 +780,13 @@ class MetricRules:
             found = self._attribute_lists(
                 text, s0, s1, sorted(found, key=lambda f: f.start), entities
             )
+            cands: list[tuple[int, int, str, str, str]] | None = None
             for f in found:
                 subjects: list[tuple[str | None, str | None]] = list(f.subjects)
                 if not subjects:
-                    one = self._subject(text, s0, s1, f.start, entities)
+                    if cands is None:
+                        cands = self._candidates(text, s0, s1, entities)
+                    one = self._subject(text, s0, s1, f.start, entities, cands)
                     one = one or self._national(s0, s1, all_entities)
                     one = one or self._prior_subject(text, s0, entities, last_pos)
                     subjects = [one or last_subject]
@@ -913,11 +923,19 @@ class MetricRules:
         return list(seen.values())
 
     def _subject(
-        self, text: str, s0: int, s1: int, pos: int, ents: list[Entity]
+        self,
+        text: str,
+        s0: int,
+        s1: int,
+        pos: int,
+        ents: list[Entity],
+        cands: list[tuple[int, int, str, str, str]] | None = None,
     ) -> tuple[str, str] | None:
         """(id, surface) of what the figure at `pos` is about; a model named before the figure
-        wins over its company (火山引擎豆包… -> 豆包), see the module docstring."""
-        cands = self._candidates(text, s0, s1, ents)
+        wins over its company (火山引擎豆包… -> 豆包), see the module docstring. `cands`: the
+        sentence's subject candidates when the caller has them already."""
+        if cands is None:
+            cands = self._candidates(text, s0, s1, ents)
         c0, c1 = clause_bounds(text, pos, s0, s1)
         for_model = re.match(
             r"(?:[^,;.]|\.(?=\d)){0,48}?\b(?:for|on|of)\s+(?:the\s+|its\s+)?", text[pos:c1]
