@@ -6,7 +6,8 @@ Passage tuple: (id, published_at, text, entity specs, metric specs, risk specs[,
 Entity spec "type:surface=id" (type c/a/m/p; id "-" = an unseen name, gold id null): every
 occurrence of the surface is gold, except where it lies inside a longer gold surface.
 Metric spec (kind v/p/c, value, period, currency, side, subject, as_of[, condition]); side may be
-"cached_input"; condition names the tariff a price belongs to: "off_peak", "peak", or a context
+"cached_input"; condition names the tariff a price belongs to: "off_peak", "peak", "batch",
+"thinking" (reasoning-mode output), or a context
 tier named by its upper bound ("context<=32k", "context<=128k") or, for the open top tier, its
 lower bound ("context>200k"). Ranges give their lower bound; "a year ago" figures are separate,
 earlier observations; comparisons with another product are not price changes.
