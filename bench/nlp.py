@@ -1,5 +1,7 @@
 """NLP benchmark: documents/s and chars/s of the full extractor vs jieba alone (zh) and
-en_core_web_sm alone (en) on a generated corpus, plus RSS over a long `pipe` run.
+en_core_web_sm alone (en) on a generated corpus, the cost of each pipeline stage (tokenizer,
+each component), plus RSS over a long `pipe` run. Goals (issue 12): Chinese at least 0.5x
+jieba segmentation alone, English at least 1x the full en_core_web_sm, memory flat.
 
 Run: .venv/bin/python bench/nlp.py [--docs 2000] [--repeats 3]
 """
@@ -83,6 +85,25 @@ def timed(fn: Callable[[], None], repeats: int) -> float:
     return statistics.median(runs)
 
 
+def stage_costs(ex: Extractor, lang: str, texts: list[str], repeats: int) -> dict[str, float]:
+    """Seconds per stage over `texts` (median of `repeats`): the tokenizer, then each
+    component in pipeline order, each run on the docs the previous stages produced."""
+    nlp = ex.pipeline(lang)
+    runs: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        docs = [nlp.make_doc(t) for t in texts]
+        runs.setdefault("tokenizer", []).append(time.perf_counter() - t0)
+        for doc, t in zip(docs, texts, strict=True):
+            doc._.tw_text = t
+        for name, proc in nlp.pipeline:
+            t0 = time.perf_counter()
+            for doc in docs:
+                proc(doc)
+            runs.setdefault(name.removeprefix("tokenwatch_"), []).append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in runs.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=2000)
@@ -113,6 +134,13 @@ def main() -> None:
             f"{base_name} {n / alone:8.1f} docs/s {chars / alone:10.0f} chars/s | "
             f"ratio extractor/baseline {alone / full:.2f}"
         )
+    for lang, texts in (("zh", zh), ("en", en)):
+        costs = stage_costs(ex, lang, texts, args.repeats)
+        total = sum(costs.values())
+        parts = ", ".join(
+            f"{k} {v * 1000 / len(texts):.2f}ms ({v / total:.0%})" for k, v in costs.items()
+        )
+        print(f"{lang} per-document stage costs: {parts}")
     docs = [DocInput(id=str(i), text=t) for i, t in enumerate((zh + en) * 3)]
     start = rss_mb()
     marks = []

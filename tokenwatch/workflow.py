@@ -26,8 +26,8 @@ from graph.embedded import neo4j_server
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp import DocInput, Extractor
-from tokenwatch.errors import TokenwatchError
 from nlp.jsonl import check_utf8
+from tokenwatch.errors import TokenwatchError
 from tokenwatch.ingest import GraphSink
 from tokenwatch.settings import get_settings
 from tokenwatch.suggest import did_you_mean

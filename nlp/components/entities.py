@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp.components.extensions import doc_text
+from nlp.components.extensions import doc_text, norm_text
 from nlp.gazetteer import Gazetteer, Hit
 from nlp.kb import KnowledgeBase, load_kb
 from nlp.lexicon import alternation, load_lexicon
@@ -70,7 +70,7 @@ class EntityRules:
 
     # -- KB names -------------------------------------------------------------------------
     def kb_candidates(self, doc: Doc) -> list[Candidate]:
-        text = doc_text(doc)
+        text = norm_text(doc)
         hits = self.gazetteer.find(text)
         strong = {h.alias.entry.id for h in hits if not h.alias.weak}
         families = set().union(*(self.kb.family(i) for i in strong)) if strong else set()
@@ -85,7 +85,7 @@ class EntityRules:
     def _weak_ok(self, doc: Doc, hit: Hit, families: set[str]) -> bool:
         if hit.alias.entry.id in families:
             return True
-        text = doc_text(doc)
+        text = norm_text(doc)
         if not is_cjk(hit.alias.surface[0]):
             return False
         if hit.start > 0 and text[hit.start - 1] in self.weak_block_prev:
@@ -166,19 +166,15 @@ class EntityRules:
         return len(words) >= 2 and words[-1] in self.en_suffixes
 
     def entities(self, doc: Doc, lang: str) -> list[Entity]:
-        text = doc_text(doc)
+        text, original = norm_text(doc), doc_text(doc)
         cands = (
             self.kb_candidates(doc) + self.ticker_candidates(text) + self.listed_candidates(text)
         )
-        cands += (
-            self.zh_legal_candidates(doc_text(doc))
-            if lang == "zh"
-            else self.en_legal_candidates(doc)
-        )
+        cands += self.zh_legal_candidates(text) if lang == "zh" else self.en_legal_candidates(doc)
         return [
             Entity(
                 type=c.type,
-                text=doc_text(doc)[c.start : c.end],
+                text=original[c.start : c.end],
                 start=c.start,
                 end=c.end,
                 id=c.id,

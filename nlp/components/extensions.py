@@ -12,6 +12,7 @@ EXTENSIONS: dict[str, object] = {
     "tw_risks": None,  # list[nlp.types.Risk]
     "tw_sents": None,  # list[tuple[int, int]] sentence char spans
     "tw_text": None,  # str: doc.text, cached (Doc.text joins every token on each access)
+    "tw_norm": None,  # str: tw_text in simplified characters, same length (matching only)
 }
 
 
@@ -26,6 +27,16 @@ def doc_text(doc: Doc) -> str:
     if doc._.tw_text is None:
         doc._.tw_text = doc.text
     return doc._.tw_text
+
+
+def norm_text(doc: Doc) -> str:
+    """`doc_text(doc)` in simplified characters (same length, so offsets carry over): every
+    rule matches on this copy; surfaces and quotes are cut from the original."""
+    if doc._.tw_norm is None:
+        from nlp.normalize import to_simplified
+
+        doc._.tw_norm = to_simplified(doc_text(doc))
+    return doc._.tw_norm
 
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:

@@ -12,10 +12,11 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from nlp.components.entities import new_id
-from nlp.components.extensions import doc_text, sentences
+from nlp.components.extensions import doc_text, norm_text, sentences
 from nlp.dates import find_dates
 from nlp.kb import KnowledgeBase, load_kb
 from nlp.lexicon import alternation, load_lexicon
+from nlp.normalize import to_simplified
 from nlp.text import slug
 from nlp.types import Entity, PolicyInfo
 
@@ -38,13 +39,13 @@ class PolicyRules:
             rf"\b(?:(?:{heads})(?:\s+{link})+(?:\s+(?:{cap}|{link}))*\s+{cap}"
             rf"|{cap}\s+(?:(?:and|of|for|on)\s+)?(?:{cap}\s+){{0,4}}(?:{tails})\b(?:\s+of\s+\d{{4}})?)"
         )
-        self.by_title = {slug(n): e for e in kb.of_kind("policy") for n in e.names()}
+        self.by_title = {slug(to_simplified(n)): e for e in kb.of_kind("policy") for n in e.names()}
         self.issuer_prefixes: dict[str, str] = lex["issuer_prefixes"]
         self.issued_re = re.compile(alternation(lex["issued_verbs_zh"] + lex["issued_verbs_en"]))
         self.effective_re = re.compile(alternation(lex["effective_zh"] + lex["effective_en"]), re.I)
 
     def run(self, doc: Doc, published: date | None) -> tuple[list[PolicyInfo], list[Entity]]:
-        text = doc_text(doc)
+        text, original = norm_text(doc), doc_text(doc)
         entities = list(doc._.tw_entities or [])
         mentions = [(e.start, e.end, e.id) for e in entities if e.type == "policy"]
         found = [(m.start("t"), m.end("t")) for m in self.title_re.finditer(text)]
@@ -57,7 +58,7 @@ class PolicyRules:
             ident = entry.id if entry else new_id("policy", title)
             ent = Entity(
                 type="policy",
-                text=title,
+                text=original[t0:t1],
                 start=t0,
                 end=t1,
                 id=ident,
@@ -88,7 +89,7 @@ class PolicyRules:
         entities: list[Entity],
         published: date | None,
     ) -> PolicyInfo:
-        text = doc_text(doc)
+        text = norm_text(doc)
         s0, s1 = next(((s, e) for s, e in sentences(doc) if s <= start < e), (0, len(text)))
         sent = text[s0:s1]
         entry = self.kb.get(ident)
@@ -98,7 +99,7 @@ class PolicyRules:
         issued, effective = self._dates(sent, published)
         return PolicyInfo(
             id=ident,
-            title=text[start:end],
+            title=doc_text(doc)[start:end],
             doc_number=doc_number,
             issuer=issuer,
             issued_at=issued or (entry.issued_at if entry else None),
