@@ -90,11 +90,13 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     app.state.key_cache = KeyCache(api.key_cache_s)
     app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
     errors.install(app)
+    # the body guard sits inside the operators' HTTP middlewares (CSV, latency): it answers
+    # 401/413 itself, so what they wrap is a plain response
+    app.add_middleware(BodyGuard, default_max_bytes=api.max_body_bytes)
     csvout.install(app)
     prometheus.install(app)
     docs.install(app)
     openapi.install(app)
-    app.add_middleware(BodyGuard, default_max_bytes=api.max_body_bytes)
     app.include_router(health.router)
     secured = {"dependencies": [Depends(authenticate)],
                "responses": errors.problems(401, 413, 429, 504)}

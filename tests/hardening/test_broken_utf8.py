@@ -58,7 +58,8 @@ def test_ingest_reports_and_skips_the_broken_line(
     path = tmp_path / "docs.jsonl"
     path.write_bytes(PAYLOAD)
     assert neo4j_settings.uri
-    proc = cli(["ingest", str(path), "--source", "utf8-test"], env={"NEO4J_URI": neo4j_settings.uri})
+    proc = cli(["ingest", str(path), "--source", "utf8-test", "--create-source"],
+               env={"NEO4J_URI": neo4j_settings.uri})
     stderr = proc.stderr.decode()
     assert f"line 2: skipped: invalid UTF-8 at byte {BAD_BYTE}" in stderr, stderr
     assert "new=2" in proc.stdout.decode() and "bad_lines=1" in proc.stdout.decode()

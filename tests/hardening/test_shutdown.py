@@ -166,7 +166,7 @@ def test_a_stale_launcher_is_reported_with_its_pid(tmp_path: Path) -> None:
         cli = subprocess.run([sys.executable, "-m", "tokenwatch", "neo4j", "start"],
                              env=env_for(tmp_path) | {"TOKENWATCH_NEO4J_HOME": str(home)},
                              capture_output=True, text=True, timeout=120, check=False)
-        assert cli.returncode == 1 and f"pid {stale.pid}" in cli.stderr
+        assert cli.returncode != 0 and f"pid {stale.pid}" in cli.stderr
     finally:
         stale.kill()
         stale.wait()
