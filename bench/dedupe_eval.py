@@ -34,6 +34,7 @@ from crawlers.dedupe import (
     same_story,
     simhash64,
 )
+from nlp.evaluate import Score as PRF
 
 DEFAULT_SET = Path(__file__).resolve().parent.parent / "tests/hardening/fixtures/syndication.yaml"
 
@@ -94,25 +95,11 @@ def either(a: str, b: str) -> bool:
 RULES: dict[str, Rule] = {"simhash": by_simhash, "minhash": by_minhash, "ingest rule": either}
 
 
-@dataclass(frozen=True)
-class Score:
-    tp: int
-    fp: int
-    fn: int
-    tn: int
+@dataclass
+class Score(PRF):
+    """The extractor's precision/recall/F1 counters, plus true negatives."""
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    tn: int = 0
 
 
 def score(docs: list[Doc], rule: Rule) -> tuple[Score, list[tuple[Doc, Doc]]]:

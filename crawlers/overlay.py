@@ -11,19 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from crawlers.errors import RegistryError
-from crawlers.registry import DEFAULT_PATH, SourceConfig, parse_sources
+from crawlers.registry import DEFAULT_PATH, SourceConfig, parse_sources, read_yaml
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RegistryError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise RegistryError(f"invalid YAML: {exc}", path=str(path)) from None
+    data = read_yaml(path)
     if data is None:
         return {"sources": []}
     if not isinstance(data, dict) or not isinstance(data.get("sources", []), list):

@@ -551,13 +551,17 @@ def load_sources(path: Path | None = None, base_url: str | None = None) -> list[
     """Load and validate a registry file (default: crawlers/sources.yaml). A bad entry raises
     RegistryError naming the entry id and the file. `base_url` replaces `{base}`."""
     path = Path(path) if path is not None else DEFAULT_PATH
+    return parse_sources(read_yaml(path), str(path), base_url)
+
+
+def read_yaml(path: Path) -> Any:
+    """A registry file's YAML document; RegistryError naming the file if unreadable."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RegistryError(f"cannot read: {exc.strerror}", path=str(path)) from None
     except yaml.YAMLError as exc:
         raise RegistryError(f"invalid YAML: {exc}", path=str(path)) from None
-    return parse_sources(data, str(path), base_url)
 
 
 def select(sources: list[SourceConfig], ids: list[str] | None = None) -> list[SourceConfig]:
