@@ -46,10 +46,12 @@ def host_key(request: Request) -> str:
 
 
 class HostGate:
-    """Per-host earliest-start times: Crawl-delay spacing and Retry-After holds."""
+    """Per-host spacing (Crawl-delay) and Retry-After holds, shared by every crawler of the
+    process. Spacing is counted from when the last request to the host was sent."""
 
     def __init__(self) -> None:
-        self._next: dict[str, float] = {}
+        self._held_until: dict[str, float] = {}
+        self._last_sent: dict[str, float] = {}
         self.interval: dict[str, float] = {}  # Crawl-delay per host
 
     @classmethod
@@ -59,38 +61,54 @@ class HostGate:
 
     def hold(self, host: str, seconds: float) -> None:
         """No request to `host` starts in the next `seconds` (Retry-After)."""
-        self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
+        until = time.monotonic() + seconds
+        self._held_until[host] = max(self._held_until.get(host, 0.0), until)
 
     def remaining(self, host: str) -> float:
-        return max(0.0, self._next.get(host, 0.0) - time.monotonic())
+        """Seconds left of a Retry-After hold on `host`."""
+        return max(0.0, self._held_until.get(host, 0.0) - time.monotonic())
 
-    async def wait(self, host: str, max_wait: float) -> None:
-        """Sleep until the host may be asked again (re-checking: a hold can arrive while we
-        sleep), then reserve the next Crawl-delay slot. A wait above `max_wait` → IgnoreRequest."""
-        while (remaining := self.remaining(host)) > 0:
-            if remaining > max_wait:
-                raise IgnoreRequest(f"backoff: {host} asked for {remaining:.0f}s without requests")
-            await sleep(remaining)
-        interval = self.interval.get(host, 0.0)
-        if interval:
-            self._next[host] = time.monotonic() + interval
+    def spacing_left(self, host: str, delay: float, now: float) -> float:
+        """Seconds until `host` may be sent the next request: max(Crawl-delay, `delay`) after
+        the last one sent."""
+        last = self._last_sent.get(host)
+        if last is None:
+            return 0.0
+        return max(0.0, last + max(self.interval.get(host, 0.0), delay) - now)
+
+    def sent(self, host: str, now: float) -> None:
+        self._last_sent[host] = now
 
 
 _GATE = HostGate()
+POLL = 0.02  # re-check of a busy Scrapy slot (it announces no free transfer slot)
 
 
 class HostGateMiddleware:
-    """Admits at most CONCURRENT_REQUESTS_PER_DOMAIN requests per host at a time and only when
-    the HostGate allows. It sits last before the download (priority 950), so requests wait
-    here rather than in Scrapy's slot queue, where a Retry-After hold could not reach them;
-    it is first on the way back, so every admitted request is released exactly once. A host
-    held for longer than TW_MAX_RETRY_AFTER is left alone for the rest of the run (its
-    requests fail with "backoff" instead of waiting for hours)."""
+    """The one authority for when a request to a host goes out. It admits at most
+    CONCURRENT_REQUESTS_PER_DOMAIN requests per host at a time, and lets one go only when
+    (a) no Retry-After hold is on the host, (b) max(Crawl-delay, the download delay) has
+    passed since the last request to the host was sent, and (c) Scrapy's downloader slot
+    for the host would hand it to the download handler at once (no queue ahead, a free
+    transfer slot, its own delay — DOWNLOAD_DELAY or AutoThrottle's — elapsed). Because of
+    (c), leaving the gate is going on the wire: nothing after it can delay one request and
+    not the next, which would shrink the gap between them. DOWNLOAD_DELAY_JITTER is 0 so
+    the slot's delay is predictable (see middleware_settings).
+
+    The slot is keyed like the gate ("scheme://netloc", meta download_slot), robots.txt
+    requests included (they are spaced and stamped, not held or counted). It sits last before
+    the download (priority 950), so requests wait here rather than in Scrapy's slot queue,
+    where a Retry-After hold could not reach them; it is first on the way back, so every
+    admitted request is released exactly once. A host held for longer than
+    TW_MAX_RETRY_AFTER is left alone for the rest of the run (its requests fail with
+    "backoff" instead of waiting for hours)."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.gate = HostGate.of(crawler)
         self.max_wait = crawler.settings.getfloat("TW_MAX_RETRY_AFTER", 300.0)
         self.limit = max(1, crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 8))
+        self.delay = crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0)
         self.active: dict[str, int] = {}
         self.queues: dict[str, deque[defer.Deferred[None]]] = {}
 
@@ -99,9 +117,11 @@ class HostGateMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get("tw_robots"):
-            return
         host = host_key(request)
+        request.meta.setdefault("download_slot", host)
+        if request.meta.get("tw_robots"):
+            await self._until_clear(request, host, holds=False)
+            return
         while self.active.get(host, 0) >= self.limit:
             turn: defer.Deferred[None] = defer.Deferred()
             self.queues.setdefault(host, deque()).append(turn)
@@ -109,10 +129,39 @@ class HostGateMiddleware:
         self.active[host] = self.active.get(host, 0) + 1
         request.meta["tw_gate"] = host
         try:
-            await self.gate.wait(host, self.max_wait)
+            await self._until_clear(request, host, holds=True)
         except IgnoreRequest:
             self._release(request)
             raise
+
+    async def _until_clear(self, request: Request, host: str, *, holds: bool) -> None:
+        """Sleep until the request may be sent (re-checking after every sleep: a hold can
+        arrive, or another request go out, meanwhile), then stamp the host as sent to.
+        No await between the last check and the stamp, and none until Scrapy hands the
+        request to the download handler."""
+        while True:
+            held = self.gate.remaining(host) if holds else 0.0
+            if held > self.max_wait:
+                raise IgnoreRequest(f"backoff: {host} asked for {held:.0f}s without requests")
+            now = time.monotonic()
+            wait = max(held, self._slot_wait(request, host, now))
+            if wait <= 0:
+                self.gate.sent(host, now)
+                return
+            await sleep(wait)
+
+    def _slot_wait(self, request: Request, host: str, now: float) -> float:
+        """Seconds until the gate's spacing allows `host` and Scrapy's slot would send at once."""
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        slot = downloader.slots.get(request.meta["download_slot"]) if downloader else None
+        if slot is None:
+            return self.gate.spacing_left(host, self.delay, now)
+        delay = max(self.delay, slot.delay)
+        wait = max(self.gate.spacing_left(host, delay, now),
+                   slot.lastseen + max(delay, self.gate.interval.get(host, 0.0)) - now)
+        if slot.queue or slot.latercall or slot.free_transfer_slots() <= 0:
+            wait = max(wait, POLL)
+        return wait
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)
@@ -343,6 +392,9 @@ def middleware_settings() -> dict[str, Any]:
             "crawlers.middlewares.HostGateMiddleware": 950,
             "crawlers.middlewares.RetryAfterMiddleware": 560,
         },
+        # the slot's delay must not vary between requests once the gate let them go
+        # (HostGateMiddleware): no ±50 % jitter, the gate spaces by max(Crawl-delay, delay)
+        "DOWNLOAD_DELAY_JITTER": 0.0,
         # 429/503 are RetryAfterMiddleware's; Scrapy's retry keeps network errors and 5xx
         "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
     }

@@ -266,11 +266,6 @@ def test_robots_fetched_once_per_host(world: World) -> None:
     assert world.sites["robots-delay"].hits("/robots.txt") == 1
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10 item 5 (open): Crawl-delay spacing is kept when a request leaves the host "
-    "gate, not on the wire; a gap can come out shorter (seen 0.52 s for 1 s, on a quiet machine)",
-)
 def test_crawl_delay_spaces_requests(world: World) -> None:
     times = [r.at for r in world.sites["robots-delay"].requests if r.path != "/robots.txt"]
     assert len(times) == 4  # feed + 3 articles

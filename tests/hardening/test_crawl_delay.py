@@ -15,13 +15,7 @@ import yaml
 from tests.crawlers.crawlrun import run_crawl
 from tests.crawlers.test_crawl_politeness import World, site_files
 
-pytestmark = [
-    pytest.mark.http, pytest.mark.slow,
-    # not fixed yet: Scrapy's randomised download delay acts after the HostGate, so a gap
-    # kept at the gate can shrink on the wire (issue 10, item 5); this records the bug
-    pytest.mark.xfail(reason="issue 10 item 5: spacing is kept at the gate, not on the wire",
-                      strict=False),
-]
+pytestmark = [pytest.mark.http, pytest.mark.slow]
 JITTER = 0.05  # the server thread's own scheduling, not the crawler's spacing
 
 # (site, Crawl-delay in robots.txt, the source's download_delay): the larger one must hold
