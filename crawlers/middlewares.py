@@ -14,7 +14,6 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,8 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, task
+
+from crawlers.retry_after import retry_after_seconds
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -74,7 +75,7 @@ class HostGate:
         last = self._last_sent.get(host)
         if last is None:
             return 0.0
-        return max(0.0, last + max(self.interval.get(host, 0.0), delay) - now)
+        return max(0.0, last + max(self.interval.get(host, 0.0), delay) + MARGIN - now)
 
     def sent(self, host: str, now: float) -> None:
         self._last_sent[host] = now
@@ -82,6 +83,9 @@ class HostGate:
 
 _GATE = HostGate()
 POLL = 0.02  # re-check of a busy Scrapy slot (it announces no free transfer slot)
+# added to every spacing: the time from the download handler to the server differs between
+# requests (a first request opens the connection), seen up to 6 ms on loopback
+MARGIN = 0.02
 
 
 class HostGateMiddleware:
@@ -158,7 +162,7 @@ class HostGateMiddleware:
             return self.gate.spacing_left(host, self.delay, now)
         delay = max(self.delay, slot.delay)
         wait = max(self.gate.spacing_left(host, delay, now),
-                   slot.lastseen + max(delay, self.gate.interval.get(host, 0.0)) - now)
+                   slot.lastseen + max(delay, self.gate.interval.get(host, 0.0)) + MARGIN - now)
         if slot.queue or slot.latercall or slot.free_transfer_slots() <= 0:
             wait = max(wait, POLL)
         return wait
@@ -320,23 +324,6 @@ class Rfc9309RobotsMiddleware:
         return _Robots(None, now, reason=f"HTTP {status}")
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None if absent
-    or unparsable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 class RetryAfterMiddleware:
     """429/503: hold the host for Retry-After (or an exponential default), then retry the
     request, at most TW_RETRY_AFTER_TIMES times; waits above TW_MAX_RETRY_AFTER give up."""
@@ -360,7 +347,7 @@ class RetryAfterMiddleware:
             return response
         tries = request.meta.get("tw_retry_after", 0)
         header = response.headers.get(b"Retry-After")
-        wait = retry_after_seconds(header.decode("latin-1") if header else None)
+        wait = retry_after_seconds(header.decode("latin-1") if header else None, datetime.now(UTC))
         if wait is None:
             wait = self.base * 2**tries
         if wait > self.max_wait:

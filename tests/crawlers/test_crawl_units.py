@@ -11,9 +11,9 @@ from crawlers import dedupe, encoding, listings, policy
 from crawlers.articles import parse_page
 from crawlers.dates import parse_datetime
 from crawlers.errors import PageError, RegistryError
-from crawlers.middlewares import retry_after_seconds
 from crawlers.parsers import BaseParser, SiteParser
 from crawlers.registry import load_sources, parse_sources
+from crawlers.retry_after import retry_after_seconds
 from crawlers.urls import article_id, canonicalize
 
 CST = timezone(timedelta(hours=8))
@@ -112,10 +112,10 @@ def test_parse_datetime(raw: str, lang: str, expected: datetime | None) -> None:
 
 def test_retry_after_values() -> None:
     now = datetime(2025, 7, 1, 0, 0, 0, tzinfo=UTC)
-    assert retry_after_seconds("120") == 120
+    assert retry_after_seconds("120", now) == 120
     assert retry_after_seconds("Tue, 01 Jul 2025 00:00:30 GMT", now) == 30
     assert retry_after_seconds("Mon, 30 Jun 2025 00:00:00 GMT", now) == 0
-    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+    assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None
 
 
 def test_policy_helpers() -> None:
