@@ -48,11 +48,14 @@ def host_key(request: Request) -> str:
 
 class HostGate:
     """Per-host spacing (Crawl-delay) and Retry-After holds, shared by every crawler of the
-    process. Spacing is counted from when the last request to the host was sent."""
+    process. Spacing is counted from a time the server surely had the last request: its
+    answer (or failure) came back. The moment it left is not enough: the way to the server
+    (a new connection, a busy reactor) takes longer for one request than the next."""
 
     def __init__(self) -> None:
         self._held_until: dict[str, float] = {}
         self._last_sent: dict[str, float] = {}
+        self._outstanding: dict[str, int] = {}  # sent, answer not back yet
         self.interval: dict[str, float] = {}  # Crawl-delay per host
 
     @classmethod
@@ -71,14 +74,25 @@ class HostGate:
 
     def spacing_left(self, host: str, delay: float, now: float) -> float:
         """Seconds until `host` may be sent the next request: max(Crawl-delay, `delay`) after
-        the last one sent."""
+        the last answer; with a request still out, at least another POLL."""
+        spacing = max(self.interval.get(host, 0.0), delay)
+        if spacing <= 0:
+            return 0.0
+        if self._outstanding.get(host, 0):
+            return POLL
         last = self._last_sent.get(host)
         if last is None:
             return 0.0
-        return max(0.0, last + max(self.interval.get(host, 0.0), delay) + MARGIN - now)
+        return max(0.0, last + spacing + MARGIN - now)
 
     def sent(self, host: str, now: float) -> None:
         self._last_sent[host] = now
+        self._outstanding[host] = self._outstanding.get(host, 0) + 1
+
+    def answered(self, host: str, now: float) -> None:
+        """The request sent to `host` got its response or failed: the server had it by now."""
+        self._outstanding[host] = max(0, self._outstanding.get(host, 0) - 1)
+        self._last_sent[host] = max(self._last_sent.get(host, 0.0), now)
 
 
 _GATE = HostGate()
@@ -91,8 +105,9 @@ MARGIN = 0.02
 class HostGateMiddleware:
     """The one authority for when a request to a host goes out. It admits at most
     CONCURRENT_REQUESTS_PER_DOMAIN requests per host at a time, and lets one go only when
-    (a) no Retry-After hold is on the host, (b) max(Crawl-delay, the download delay) has
-    passed since the last request to the host was sent, and (c) Scrapy's downloader slot
+    (a) no Retry-After hold is on the host, (b) for a host with a delay, no request to it is
+    still out and max(Crawl-delay, the download delay) has passed since its answer came
+    back (so the gap the server sees is never shorter), and (c) Scrapy's downloader slot
     for the host would hand it to the download handler at once (no queue ahead, a free
     transfer slot, its own delay — DOWNLOAD_DELAY or AutoThrottle's — elapsed). Because of
     (c), leaving the gate is going on the wire: nothing after it can delay one request and
@@ -151,6 +166,7 @@ class HostGateMiddleware:
             wait = max(held, self._slot_wait(request, host, now))
             if wait <= 0:
                 self.gate.sent(host, now)
+                request.meta["tw_sent"] = host
                 return
             await sleep(wait)
 
@@ -175,6 +191,9 @@ class HostGateMiddleware:
         self._release(request)
 
     def _release(self, request: Request) -> None:
+        sent_to = request.meta.pop("tw_sent", None)
+        if sent_to is not None:
+            self.gate.answered(sent_to, time.monotonic())
         host = request.meta.pop("tw_gate", None)
         if host is None:
             return
