@@ -7,13 +7,13 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from graph.labels import EntityKind, EntityRel, PublicLabel, TraversalRel
+
 Day = date  # a field named `date` must not shadow the type
 
-EntityKind = Literal["company", "agency", "model", "policy"]
-NodeLabel = Literal["Company", "Agency", "Model", "Policy", "Article", "Source", "Observation",
-                    "RiskSignal"]
-RelType = Literal["MENTIONS", "REPORTS", "ABOUT", "SIGNALS", "CONCERNS", "MADE_BY", "PART_OF",
-                  "ISSUED_BY", "FROM", "DUPLICATE_OF"]
+NodeLabel = PublicLabel  # what exploration may return (graph.labels)
+RelType = TraversalRel  # what exploration may cross (graph.labels)
+
 RiskCategory = Literal["policy_regulatory", "technology_shortfall", "adoption_shortfall",
                        "market_sentiment"]
 Lang = Literal["zh", "en"]
@@ -116,7 +116,7 @@ class EntityHit(EntityRef):
 
 
 class Relation(BaseModel):
-    type: Literal["MADE_BY", "PART_OF", "ISSUED_BY"] | str = Field(examples=["PART_OF"])
+    type: EntityRel | str = Field(examples=["PART_OF"])
     direction: Literal["out", "in"]
     other: EntityRef
     source: str | None = Field(default=None, description="'kb' for knowledge-base relations")
