@@ -25,8 +25,8 @@ from alerts.rules import (
     ObservationFact,
     RiskFact,
     Rule,
-    RunStatus,
     SourceHealthSpec,
+    SourceRunHistory,
     SpikeSpec,
     eval_source_health,
     eval_spike,
@@ -263,7 +263,7 @@ class AlertEvaluator:
         specs = [r.spec for r in rules if isinstance(r.spec, SourceHealthSpec)]
         depth = max(s.failures for s in specs)
         rows = outbox.recent_crawl_runs(self.driver, source_ids, depth, self.database)
-        runs = [RunStatus(source_id=r["source_id"], statuses=tuple(r["statuses"]),
+        runs = [SourceRunHistory(source_id=r["source_id"], statuses=tuple(r["statuses"]),
                           last_error=", ".join(r["last_error_kinds"] or []) or None,
                           healths=tuple(r["healths"]), last_reason=r["last_health_reason"])
                 for r in rows]

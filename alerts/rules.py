@@ -16,11 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator,
 
 from alerts import figures
 from alerts.types import AlertDraft, Evidence, Severity
+from crawlers.types import SourceKind
+from nlp.types import Currency, MetricKind, Period, RiskCategory
 
-RiskCategory = Literal["policy_regulatory", "technology_shortfall", "adoption_shortfall",
-                       "market_sentiment"]
-SourceKind = Literal["policy", "industry", "company", "intl"]
-MetricKind = Literal["token_volume", "token_price", "price_change"]
 Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=200)]
 
 
@@ -71,8 +69,8 @@ class MetricSpec(_Spec):
                          "KB sectors (e.g. ai_model, cloud)")
     include_related: bool = Field(default=True, description="a watched company also covers "
                                   "its models (MADE_BY) and subsidiaries (PART_OF)")
-    period: Literal["minute", "day", "week", "month", "year"] | None = None
-    currency: Literal["CNY", "USD"] | None = None
+    period: Period | None = None
+    currency: Currency | None = None
     direction: Literal["up", "down", "any"] = "any"
 
     @model_validator(mode="after")
@@ -474,7 +472,7 @@ def eval_spike(rule: Rule, spec: SpikeSpec, counts: Sequence[MentionCounts],
 
 
 @dataclass(frozen=True)
-class RunStatus:
+class SourceRunHistory:
     source_id: str
     statuses: tuple[str, ...]  # newest first
     last_error: str | None = None
@@ -486,7 +484,7 @@ _CONDITION_TITLES = {"failed": "Source failing", "degraded": "Source degraded",
                      "blocked_by_robots": "Source blocked by robots.txt"}
 
 
-def _bad_runs(spec: SourceHealthSpec, r: RunStatus) -> str | None:
+def _bad_runs(spec: SourceHealthSpec, r: SourceRunHistory) -> str | None:
     """The condition shared by the last `failures` runs (first in spec order), or None."""
     n = spec.failures
     if len(r.statuses) < n:
@@ -501,7 +499,7 @@ def _bad_runs(spec: SourceHealthSpec, r: RunStatus) -> str | None:
 
 
 def eval_source_health(rule: Rule, spec: SourceHealthSpec,
-                       runs: Sequence[RunStatus]) -> list[AlertDraft]:
+                       runs: Sequence[SourceRunHistory]) -> list[AlertDraft]:
     out = []
     for r in runs:
         if spec.sources and r.source_id not in spec.sources:

@@ -7,6 +7,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from nlp.types import MetricKind
+
 Day = date  # a field named `date` must not shadow the type
 
 EntityKind = Literal["company", "agency", "model", "policy"]
@@ -14,8 +16,6 @@ NodeLabel = Literal["Company", "Agency", "Model", "Policy", "Article", "Source",
                     "RiskSignal"]
 RelType = Literal["MENTIONS", "REPORTS", "ABOUT", "SIGNALS", "CONCERNS", "MADE_BY", "PART_OF",
                   "ISSUED_BY", "FROM", "DUPLICATE_OF"]
-RiskCategory = Literal["policy_regulatory", "technology_shortfall", "adoption_shortfall",
-                       "market_sentiment"]
 Lang = Literal["zh", "en"]
 Side = Literal["input", "output", "cached_input"]
 Currency = Literal["CNY", "USD"]
@@ -82,7 +82,7 @@ class ObservationOut(BaseModel):
     """One reported number, as reported, with the article (and source) that reported it."""
 
     id: str
-    kind: Literal["token_volume", "token_price", "price_change"] | str = Field(
+    kind: MetricKind | str = Field(
         examples=["token_price"])
     value: float = Field(examples=[0.8])
     period: str | None = Field(default=None, examples=["day"])

@@ -34,7 +34,7 @@ from crawlers.types import Article, Clock, CrawlProgress, CrawlRunStats, PageSta
 from crawlers.urls import canonicalize
 
 log = logging.getLogger(__name__)
-RunStatus = Literal["ok", "failed", "partial"]
+CrawlOutcome = Literal["ok", "failed", "partial"]
 Phase = Literal["start", "page", "article", "error", "done"]
 MAX_CHILD_SITEMAPS = 20
 MAX_SITEMAP_DEPTH = 3  # index → index → sitemap
@@ -68,7 +68,7 @@ class RunCounter:
     def stats(self) -> CrawlRunStats:
         errors = sum(self.errors.values())
         ok_pages = self.pages_fetched > 0 and (self.articles > 0 or self.unchanged > 0)
-        status: RunStatus = "ok" if not errors else ("partial" if ok_pages else "failed")
+        status: CrawlOutcome = "ok" if not errors else ("partial" if ok_pages else "failed")
         health, reason = run_health(self.seen, self.robots_agent)
         return CrawlRunStats(
             id=self.run_id,
