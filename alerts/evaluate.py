@@ -39,6 +39,7 @@ from crawlers.types import Article
 from graph import outbox, writer
 from graph.outbox import Driver, Recorded
 from nlp.kb import load_kb
+from nlp.text import Sentences
 from nlp.types import Extraction
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,6 @@ def rule_from_row(row: dict[str, Any]) -> Rule:
                 enabled=bool(row.get("enabled", True)),
                 webhook_ids=tuple(row.get("webhook_ids") or ()),
                 spec=SPEC_ADAPTER.validate_json(row["spec"]))
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(ch, 0, start) for ch in "。！？!?\n")
-    rights = [i for ch in "。！？!?\n" if (i := text.find(ch, end)) != -1]
-    right = min(rights) + 1 if rights else len(text)
-    return text[left + 1 : right].strip()[:500]
 
 
 def page_issuers(article: Article) -> list[str]:
@@ -86,12 +80,12 @@ def article_fact(article: Article, extraction: Extraction, source_kind: str | No
                  moved: Mapping[str, str] | None = None) -> ArticleFact:
     """`moved`: curated merges (merged-away id -> survivor id), applied as the writer does."""
     redirect = moved or {}
-    joined = writer.joined_text(article)
+    joined = Sentences(writer.joined_text(article))
     sentences: dict[str, str] = {}
     for ent in extraction.entities:
         eid = redirect.get(ent.id, ent.id) if ent.id else None
         if eid and eid not in sentences:
-            sentences[eid] = _sentence(joined, ent.start, ent.end)
+            sentences[eid] = joined.around(ent.start, ent.end)
     policy_ids = [redirect.get(p.id, p.id) if p.id else p.doc_number or p.title
                   for p in extraction.policies]
     issuers = [redirect.get(p.issuer, p.issuer) for p in extraction.policies if p.issuer]
