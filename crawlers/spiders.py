@@ -20,7 +20,6 @@ from crawlers.errors import PageError
 from crawlers.fetchplan import RequestSpec
 from crawlers.health import RunObservations, run_health
 from crawlers.listings import Link
-from crawlers.pipeline import SinkWriter
 from crawlers.registry import (
     EmbeddedJsonListing,
     FeedListing,
@@ -30,6 +29,7 @@ from crawlers.registry import (
     SourceConfig,
     TwoStepListing,
 )
+from crawlers.sink import SinkWriter
 from crawlers.types import Article, Clock, CrawlProgress, CrawlRunStats, PageState
 from crawlers.urls import canonicalize
 
