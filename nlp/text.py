@@ -1,7 +1,9 @@
-"""Small text helpers: language detection, cleaning, sentence spans, id slugs (pure)."""
+"""Small text helpers: language detection, cleaning, sentence spans, id slugs, "did you
+mean" for ids typed by people (pure)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from bisect import bisect_right
@@ -147,3 +149,16 @@ def clause_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     while e < hi and text[e] not in delims:
         e += 1
     return s, e
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The most similar choice (case-insensitive), or None when nothing is close."""
+    options = {c.lower(): c for c in choices}
+    found = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=cutoff)
+    return options[found[0]] if found else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean "x"?)' or ''."""
+    best = closest(word, choices)
+    return f' (did you mean "{best}"?)' if best else ""
