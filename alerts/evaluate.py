@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from alerts import payloads
 from alerts.clock import utcnow
 from alerts.rules import (
+    BATCH_EVALUATORS,
     SPEC_ADAPTER,
     ArticleFact,
     BatchFacts,
@@ -44,7 +45,7 @@ from nlp.types import Extraction
 
 log = logging.getLogger(__name__)
 
-BATCH_TYPES = ("risk", "metric", "policy")
+BATCH_TYPES = tuple(BATCH_EVALUATORS)
 BatchHook = Callable[[Sequence[tuple[Article, Extraction]]], None]
 
 

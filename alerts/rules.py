@@ -7,10 +7,10 @@ observation of each subject); spike and source-health rules get counts read on a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
@@ -396,6 +396,12 @@ def eval_policy(rule: Rule, spec: PolicySpec, facts: BatchFacts,
     return out
 
 
+BatchEvaluator = Callable[[Rule, Any, BatchFacts, Watch], list[AlertDraft]]
+# the rule kinds evaluated on every ingest batch, by spec type: a new batch kind registers here
+BATCH_EVALUATORS: dict[str, BatchEvaluator] = {"risk": eval_risk, "metric": eval_metric,
+                                               "policy": eval_policy}
+
+
 def evaluate_batch(rules: Sequence[Rule], facts: BatchFacts,
                    watches: Mapping[str, frozenset[str]] | None = None) -> list[AlertDraft]:
     """Every alert the enabled batch-evaluated rules raise on one batch's facts. `watches`
@@ -407,12 +413,9 @@ def evaluate_batch(rules: Sequence[Rule], facts: BatchFacts,
             continue
         spec = rule.spec
         watch = watches[rule.id] if watches and rule.id in watches else default_watch(spec)
-        if isinstance(spec, RiskSpec):
-            out += eval_risk(rule, spec, facts, watch)
-        elif isinstance(spec, MetricSpec):
-            out += eval_metric(rule, spec, facts, watch)
-        elif isinstance(spec, PolicySpec):
-            out += eval_policy(rule, spec, facts, watch)
+        evaluate = BATCH_EVALUATORS.get(spec.type)
+        if evaluate is not None:
+            out += evaluate(rule, spec, facts, watch)
     return group(out)
 
 
