@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from alerts import payloads
 from alerts.clock import utcnow
 from alerts.rules import (
+    BATCH_EVALUATORS,
     SPEC_ADAPTER,
     ArticleFact,
     BatchFacts,
@@ -25,8 +26,8 @@ from alerts.rules import (
     ObservationFact,
     RiskFact,
     Rule,
-    RunStatus,
     SourceHealthSpec,
+    SourceRunHistory,
     SpikeSpec,
     eval_source_health,
     eval_spike,
@@ -39,11 +40,12 @@ from crawlers.types import Article
 from graph import outbox, writer
 from graph.outbox import Driver, Recorded
 from nlp.kb import load_kb
+from nlp.text import Sentences
 from nlp.types import Extraction
 
 log = logging.getLogger(__name__)
 
-BATCH_TYPES = ("risk", "metric", "policy")
+BATCH_TYPES = tuple(BATCH_EVALUATORS)
 BatchHook = Callable[[Sequence[tuple[Article, Extraction]]], None]
 
 
@@ -54,13 +56,6 @@ def rule_from_row(row: dict[str, Any]) -> Rule:
                 enabled=bool(row.get("enabled", True)),
                 webhook_ids=tuple(row.get("webhook_ids") or ()),
                 spec=SPEC_ADAPTER.validate_json(row["spec"]))
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(ch, 0, start) for ch in "。！？!?\n")
-    rights = [i for ch in "。！？!?\n" if (i := text.find(ch, end)) != -1]
-    right = min(rights) + 1 if rights else len(text)
-    return text[left + 1 : right].strip()[:500]
 
 
 def page_issuers(article: Article) -> list[str]:
@@ -86,12 +81,12 @@ def article_fact(article: Article, extraction: Extraction, source_kind: str | No
                  moved: Mapping[str, str] | None = None) -> ArticleFact:
     """`moved`: curated merges (merged-away id -> survivor id), applied as the writer does."""
     redirect = moved or {}
-    joined = writer.joined_text(article)
+    joined = Sentences(writer.joined_text(article))
     sentences: dict[str, str] = {}
     for ent in extraction.entities:
         eid = redirect.get(ent.id, ent.id) if ent.id else None
         if eid and eid not in sentences:
-            sentences[eid] = _sentence(joined, ent.start, ent.end)
+            sentences[eid] = joined.around(ent.start, ent.end)
     policy_ids = [redirect.get(p.id, p.id) if p.id else p.doc_number or p.title
                   for p in extraction.policies]
     issuers = [redirect.get(p.issuer, p.issuer) for p in extraction.policies if p.issuer]
@@ -263,7 +258,7 @@ class AlertEvaluator:
         specs = [r.spec for r in rules if isinstance(r.spec, SourceHealthSpec)]
         depth = max(s.failures for s in specs)
         rows = outbox.recent_crawl_runs(self.driver, source_ids, depth, self.database)
-        runs = [RunStatus(source_id=r["source_id"], statuses=tuple(r["statuses"]),
+        runs = [SourceRunHistory(source_id=r["source_id"], statuses=tuple(r["statuses"]),
                           last_error=", ".join(r["last_error_kinds"] or []) or None,
                           healths=tuple(r["healths"]), last_reason=r["last_health_reason"])
                 for r in rows]

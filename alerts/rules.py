@@ -7,20 +7,18 @@ observation of each subject); spike and source-health rules get counts read on a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from alerts import figures
 from alerts.types import AlertDraft, Evidence, Severity
+from crawlers.types import SourceKind
+from nlp.types import Currency, MetricKind, Period, RiskCategory
 
-RiskCategory = Literal["policy_regulatory", "technology_shortfall", "adoption_shortfall",
-                       "market_sentiment"]
-SourceKind = Literal["policy", "industry", "company", "intl"]
-MetricKind = Literal["token_volume", "token_price", "price_change"]
 Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=200)]
 
 
@@ -71,8 +69,8 @@ class MetricSpec(_Spec):
                          "KB sectors (e.g. ai_model, cloud)")
     include_related: bool = Field(default=True, description="a watched company also covers "
                                   "its models (MADE_BY) and subsidiaries (PART_OF)")
-    period: Literal["minute", "day", "week", "month", "year"] | None = None
-    currency: Literal["CNY", "USD"] | None = None
+    period: Period | None = None
+    currency: Currency | None = None
     direction: Literal["up", "down", "any"] = "any"
 
     @model_validator(mode="after")
@@ -398,6 +396,12 @@ def eval_policy(rule: Rule, spec: PolicySpec, facts: BatchFacts,
     return out
 
 
+BatchEvaluator = Callable[[Rule, Any, BatchFacts, Watch], list[AlertDraft]]
+# the rule kinds evaluated on every ingest batch, by spec type: a new batch kind registers here
+BATCH_EVALUATORS: dict[str, BatchEvaluator] = {"risk": eval_risk, "metric": eval_metric,
+                                               "policy": eval_policy}
+
+
 def evaluate_batch(rules: Sequence[Rule], facts: BatchFacts,
                    watches: Mapping[str, frozenset[str]] | None = None) -> list[AlertDraft]:
     """Every alert the enabled batch-evaluated rules raise on one batch's facts. `watches`
@@ -409,12 +413,9 @@ def evaluate_batch(rules: Sequence[Rule], facts: BatchFacts,
             continue
         spec = rule.spec
         watch = watches[rule.id] if watches and rule.id in watches else default_watch(spec)
-        if isinstance(spec, RiskSpec):
-            out += eval_risk(rule, spec, facts, watch)
-        elif isinstance(spec, MetricSpec):
-            out += eval_metric(rule, spec, facts, watch)
-        elif isinstance(spec, PolicySpec):
-            out += eval_policy(rule, spec, facts, watch)
+        evaluate = BATCH_EVALUATORS.get(spec.type)
+        if evaluate is not None:
+            out += evaluate(rule, spec, facts, watch)
     return group(out)
 
 
@@ -474,7 +475,7 @@ def eval_spike(rule: Rule, spec: SpikeSpec, counts: Sequence[MentionCounts],
 
 
 @dataclass(frozen=True)
-class RunStatus:
+class SourceRunHistory:
     source_id: str
     statuses: tuple[str, ...]  # newest first
     last_error: str | None = None
@@ -486,7 +487,7 @@ _CONDITION_TITLES = {"failed": "Source failing", "degraded": "Source degraded",
                      "blocked_by_robots": "Source blocked by robots.txt"}
 
 
-def _bad_runs(spec: SourceHealthSpec, r: RunStatus) -> str | None:
+def _bad_runs(spec: SourceHealthSpec, r: SourceRunHistory) -> str | None:
     """The condition shared by the last `failures` runs (first in spec order), or None."""
     n = spec.failures
     if len(r.statuses) < n:
@@ -501,7 +502,7 @@ def _bad_runs(spec: SourceHealthSpec, r: RunStatus) -> str | None:
 
 
 def eval_source_health(rule: Rule, spec: SourceHealthSpec,
-                       runs: Sequence[RunStatus]) -> list[AlertDraft]:
+                       runs: Sequence[SourceRunHistory]) -> list[AlertDraft]:
     out = []
     for r in runs:
         if spec.sources and r.source_id not in spec.sources:

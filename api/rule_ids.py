@@ -12,7 +12,7 @@ from alerts.rules import MetricSpec, PolicySpec, RiskSpec, RuleSpec, SourceHealt
 from api.errors import Unprocessable
 from graph import outbox
 from nlp.kb import load_kb
-from tokenwatch.suggest import closest
+from nlp.text import closest
 
 
 def _fields(spec: RuleSpec) -> list[tuple[str, str, Sequence[str]]]:

@@ -8,14 +8,12 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.labels import EntityKind, EntityRel, PublicLabel, TraversalRel
+from nlp.types import MetricKind
 
 Day = date  # a field named `date` must not shadow the type
 
 NodeLabel = PublicLabel  # what exploration may return (graph.labels)
 RelType = TraversalRel  # what exploration may cross (graph.labels)
-
-RiskCategory = Literal["policy_regulatory", "technology_shortfall", "adoption_shortfall",
-                       "market_sentiment"]
 Lang = Literal["zh", "en"]
 Side = Literal["input", "output", "cached_input"]
 Currency = Literal["CNY", "USD"]
@@ -82,7 +80,7 @@ class ObservationOut(BaseModel):
     """One reported number, as reported, with the article (and source) that reported it."""
 
     id: str
-    kind: Literal["token_volume", "token_price", "price_change"] | str = Field(
+    kind: MetricKind | str = Field(
         examples=["token_price"])
     value: float = Field(examples=[0.8])
     period: str | None = Field(default=None, examples=["day"])

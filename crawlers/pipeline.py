@@ -2,50 +2,19 @@
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawlers.sink import ArticleSink
+from crawlers.sink import SinkWriter
 from crawlers.types import Article, WriteResult
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawlers.spiders import SourceSpider
-
-log = logging.getLogger(__name__)
-
-
-class SinkWriter:
-    """Serialises calls into one sink from the crawl's worker threads (sinks need not be
-    thread-safe) and never lets a sink exception escape into the reactor."""
-
-    def __init__(self, sink: ArticleSink) -> None:
-        self.sink = sink
-        self._lock = threading.Lock()
-
-    def write(self, batch: Sequence[Article]) -> WriteResult:
-        with self._lock:
-            try:
-                return self.sink.write(batch)
-            except Exception:
-                log.exception(
-                    "sink.write failed for %d articles: %s", len(batch), [a.url for a in batch]
-                )
-                return WriteResult(errors=len(batch))
-
-    def record_run(self, run: Any) -> None:
-        with self._lock:
-            try:
-                self.sink.record_run(run)
-            except Exception:
-                log.exception("sink.record_run failed for %s", run.source_id)
 
 
 class SinkPipeline:

@@ -15,9 +15,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from crawlers import __version__
 from crawlers.fetchplan import needs_cookies
 from crawlers.middlewares import middleware_settings
-from crawlers.pipeline import SinkWriter
 from crawlers.registry import SourceConfig
-from crawlers.sink import ArticleSink
+from crawlers.sink import ArticleSink, SinkWriter
 from crawlers.spiders import RunCounter, SourceSpider
 from crawlers.types import Clock, CrawlProgress, CrawlRunStats
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from crawlers.types import Article, CrawlRunStats, PageState, WriteResult
+
+log = logging.getLogger(__name__)
 
 
 class ArticleSink(Protocol):
@@ -84,3 +88,29 @@ class JsonlSink(MemorySink):
             "".join(a.model_dump_json() + "\n" for a in self.articles.values()), encoding="utf-8"
         )
         tmp.replace(self.path)
+
+
+class SinkWriter:
+    """Serialises calls into one sink from the crawl's worker threads (sinks need not be
+    thread-safe) and never lets a sink exception escape into the reactor."""
+
+    def __init__(self, sink: ArticleSink) -> None:
+        self.sink = sink
+        self._lock = threading.Lock()
+
+    def write(self, batch: Sequence[Article]) -> WriteResult:
+        with self._lock:
+            try:
+                return self.sink.write(batch)
+            except Exception:
+                log.exception(
+                    "sink.write failed for %d articles: %s", len(batch), [a.url for a in batch]
+                )
+                return WriteResult(errors=len(batch))
+
+    def record_run(self, run: Any) -> None:
+        with self._lock:
+            try:
+                self.sink.record_run(run)
+            except Exception:
+                log.exception("sink.record_run failed for %s", run.source_id)

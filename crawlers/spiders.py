@@ -20,7 +20,6 @@ from crawlers.errors import PageError
 from crawlers.fetchplan import RequestSpec
 from crawlers.health import RunObservations, run_health
 from crawlers.listings import Link
-from crawlers.pipeline import SinkWriter
 from crawlers.registry import (
     EmbeddedJsonListing,
     FeedListing,
@@ -30,11 +29,12 @@ from crawlers.registry import (
     SourceConfig,
     TwoStepListing,
 )
+from crawlers.sink import SinkWriter
 from crawlers.types import Article, Clock, CrawlProgress, CrawlRunStats, PageState
 from crawlers.urls import canonicalize
 
 log = logging.getLogger(__name__)
-RunStatus = Literal["ok", "failed", "partial"]
+CrawlOutcome = Literal["ok", "failed", "partial"]
 Phase = Literal["start", "page", "article", "error", "done"]
 MAX_CHILD_SITEMAPS = 20
 MAX_SITEMAP_DEPTH = 3  # index → index → sitemap
@@ -68,7 +68,7 @@ class RunCounter:
     def stats(self) -> CrawlRunStats:
         errors = sum(self.errors.values())
         ok_pages = self.pages_fetched > 0 and (self.articles > 0 or self.unchanged > 0)
-        status: RunStatus = "ok" if not errors else ("partial" if ok_pages else "failed")
+        status: CrawlOutcome = "ok" if not errors else ("partial" if ok_pages else "failed")
         health, reason = run_health(self.seen, self.robots_agent)
         return CrawlRunStats(
             id=self.run_id,

@@ -16,6 +16,7 @@ from neo4j import Driver, ManagedTransaction
 from crawlers.dedupe import minhash, minhash_bands
 from crawlers.types import Article, CrawlRunStats
 from graph import cypher
+from nlp.text import Sentences, join_title
 from nlp.types import Entity, Extraction
 
 Row = dict[str, Any]
@@ -138,18 +139,12 @@ def _entity_id(ent: Entity) -> str:
     return ent.id or f"new:{ent.type}:{ent.text.strip().lower()}"
 
 
-def _sentence_at(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(ch, 0, start) for ch in "。！？!?\n.")
-    right_candidates = [i for ch in "。！？!?\n" if (i := text.find(ch, end)) != -1]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    return text[left + 1 : right].strip()[:500]
-
-
 def mention_rows(article_id: str, joined: str, entities: Iterable[Entity]) -> dict[str, list[Row]]:
     grouped: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for ent in entities:
         grouped[(ent.type, _entity_id(ent))].append(ent)
     rows: dict[str, list[Row]] = defaultdict(list)
+    sentences = Sentences(joined)
     for (kind, eid), ents in grouped.items():
         rows[kind].append(
             {
@@ -158,7 +153,7 @@ def mention_rows(article_id: str, joined: str, entities: Iterable[Entity]) -> di
                 "count": len(ents),
                 "offsets": [x for e in ents for x in (e.start, e.end)],
                 "surfaces": sorted({e.text for e in ents}),
-                "sentences": [_sentence_at(joined, e.start, e.end) for e in ents[:5]],
+                "sentences": [sentences.around(e.start, e.end) for e in ents[:5]],
             }
         )
     return rows
@@ -227,6 +222,7 @@ def _unseen_name(agency_id: str | None) -> str | None:
 
 def policy_rows(article_id: str, joined: str, extraction: Extraction) -> list[Row]:
     rows = []
+    sentences = Sentences(joined)
     for p in getattr(extraction, "policies", ()):
         pid = p.id or "new:policy:" + stable_id(p.doc_number or p.title.strip())
         rows.append(
@@ -241,15 +237,15 @@ def policy_rows(article_id: str, joined: str, extraction: Extraction) -> list[Ro
                 "effective_at": parse_as_of(p.effective_at),
                 "start": p.start,
                 "end": p.end,
-                "sentence": _sentence_at(joined, p.start, p.end),
+                "sentence": sentences.around(p.start, p.end),
             }
         )
     return rows
 
 
 def joined_text(article: Article) -> str:
-    """The string extraction offsets index into (see nlp: title + blank line + text)."""
-    return f"{article.title}\n\n{article.text}" if article.title else article.text
+    """The string extraction offsets index into (`nlp.text.join_title`)."""
+    return join_title(article.title or None, article.text)
 
 
 def build_batch(

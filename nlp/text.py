@@ -1,9 +1,12 @@
-"""Small text helpers: language detection, cleaning, sentence spans, id slugs (pure)."""
+"""Small text helpers: language detection, cleaning, sentence spans, id slugs, "did you
+mean" for ids typed by people (pure)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Literal
 
@@ -59,6 +62,35 @@ def sentence_spans(text: str, breaks: Iterable[int] = ()) -> list[tuple[int, int
             spans.append((s, e))
         start = cut
     return spans
+
+
+SENTENCE_LIMIT = 500  # characters kept of a stored or quoted sentence
+
+
+class Sentences:
+    """The sentences of one text (`sentence_spans`, computed once), looked up by offset: the
+    one definition of "the sentence around a mention" that the graph stores and alerts quote."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = sentence_spans(text)
+        self._ends = [e for _, e in self.spans]
+
+    def around(self, start: int, end: int, limit: int = SENTENCE_LIMIT) -> str:
+        """The sentence(s) holding [start, end): from the sentence where `start` falls to the
+        one where `end` falls (a span across a sentence break keeps both), at most `limit`."""
+        first = bisect_right(self._ends, start)
+        last = bisect_right(self._ends, max(start, end - 1))
+        if first >= len(self.spans):
+            return self.text[start:end].strip()[:limit]
+        s = min(self.spans[first][0], start)
+        e = self.spans[min(last, len(self.spans) - 1)][1]
+        return self.text[s:max(e, end)].strip()[:limit]
+
+
+def sentence_at(text: str, start: int, end: int, limit: int = SENTENCE_LIMIT) -> str:
+    """The sentence around [start, end) of `text` (see `Sentences` to look up many)."""
+    return Sentences(text).around(start, end, limit)
 
 
 _ABBREV = {
@@ -117,3 +149,16 @@ def clause_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     while e < hi and text[e] not in delims:
         e += 1
     return s, e
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The most similar choice (case-insensitive), or None when nothing is close."""
+    options = {c.lower(): c for c in choices}
+    found = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=cutoff)
+    return options[found[0]] if found else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean "x"?)' or ''."""
+    best = closest(word, choices)
+    return f' (did you mean "{best}"?)' if best else ""

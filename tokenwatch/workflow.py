@@ -27,10 +27,10 @@ from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp import DocInput, Extractor
 from nlp.jsonl import check_utf8
+from nlp.text import did_you_mean
 from tokenwatch.errors import TokenwatchError
 from tokenwatch.ingest import GraphSink
 from tokenwatch.settings import get_settings
-from tokenwatch.suggest import did_you_mean
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Query
 
@@ -27,8 +27,10 @@ from api.schemas import (
     Side,
 )
 from graph import reader
+from nlp.types import MetricKind
 
 router = APIRouter(tags=["metrics"], prefix="/metrics")
+KIND_PATTERN = "^(" + "|".join(get_args(MetricKind)) + ")$"  # a new kind needs no edit here
 
 Subject = Annotated[str, Query(min_length=1, max_length=200, examples=["deepseek-v3"],
                                description="entity id the figures are about")]
@@ -73,7 +75,7 @@ def token_prices(reads: ReadsDep, subject: Subject, side: Side | None = None,
 @router.get("/latest", response_model=Latest, responses=problems(422))
 def latest(
     reads: ReadsDep, subject: Subject,
-    kind: Annotated[str | None, Query(pattern="^(token_volume|token_price|price_change)$",
+    kind: Annotated[str | None, Query(pattern=KIND_PATTERN,
                                       examples=["token_price"])] = None,
     as_of: Annotated[date | None, Query(description="latest on or before this date")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

@@ -11,8 +11,9 @@ from api import cursor as cursors
 from api.convert import day_start, plain
 from api.deps import ReadsDep
 from api.errors import problems
-from api.schemas import Page, RiskCategory, RiskOut
+from api.schemas import Page, RiskOut
 from graph import reader
+from nlp.types import RiskCategory
 
 router = APIRouter(tags=["risks"])
 

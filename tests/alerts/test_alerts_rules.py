@@ -17,7 +17,7 @@ from alerts.rules import (
     ObservationFact,
     RiskFact,
     Rule,
-    RunStatus,
+    SourceRunHistory,
     eval_source_health,
     eval_spike,
     evaluate_batch,
@@ -128,10 +128,10 @@ def test_spike_and_source_health() -> None:
     assert not eval_spike(r, r.spec, [MentionCounts("kimi", 4, 0)])  # below min_mentions
     assert not eval_spike(r, r.spec, [MentionCounts("kimi", 6, 28)])  # 6 vs 4/day
     h = rule({"type": "source_health", "failures": 3})
-    assert eval_source_health(h, h.spec, [RunStatus("miit", ("failed",) * 3, "timeout")])
-    assert not eval_source_health(h, h.spec, [RunStatus("miit", ("failed", "ok", "failed"))])
-    assert not eval_source_health(h, h.spec, [RunStatus("miit", ("failed", "failed"))])
-    blocked = RunStatus("miit", ("failed",) * 3, "robots_disallowed",
+    assert eval_source_health(h, h.spec, [SourceRunHistory("miit", ("failed",) * 3, "timeout")])
+    assert not eval_source_health(h, h.spec, [SourceRunHistory("miit", ("failed", "ok", "failed"))])
+    assert not eval_source_health(h, h.spec, [SourceRunHistory("miit", ("failed", "failed"))])
+    blocked = SourceRunHistory("miit", ("failed",) * 3, "robots_disallowed",
                         ("blocked_by_robots",) * 3, "robots.txt disallows TokenwatchBot")
     [failing] = eval_source_health(h, h.spec, [blocked])  # default: failed status only
     assert failing.title == "Source failing: miit"
@@ -139,7 +139,7 @@ def test_spike_and_source_health() -> None:
     [robots] = eval_source_health(hr, hr.spec, [blocked])
     assert robots.title == "Source blocked by robots.txt: miit"
     assert "robots.txt disallows" in robots.summary
-    degraded = RunStatus("miit", ("ok",) * 3, None, ("degraded", "degraded", "ok"), "x")
+    degraded = SourceRunHistory("miit", ("ok",) * 3, None, ("degraded", "degraded", "ok"), "x")
     assert not eval_source_health(hr, hr.spec, [degraded])
 
 

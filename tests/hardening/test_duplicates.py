@@ -13,9 +13,9 @@ from bench.dedupe_eval import evaluate
 from crawlers.dedupe import BANDS, NEAR_DUPLICATE_DISTANCE, hamming, simhash64
 from crawlers.types import Article
 from graph import cypher, writer
+from graph.dedupe import duplicates_for
 from graph.settings import Neo4jSettings
 from nlp.types import Extraction
-from tokenwatch.ingest import duplicates_for
 
 BODY = ("阿里云宣布通义千问主力模型输入价格降至每百万tokens 0.8元，较此前下降九成以上。\n"
         "分析人士认为，此举将加剧国内大模型价格战，中小厂商的盈利压力随之上升。")

@@ -14,8 +14,8 @@ from graph import writer
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp.kb import load_kb
+from nlp.pagepolicy import issuer_id, with_page_policy
 from nlp.types import Extraction
-from tokenwatch.ingest import issuer_id, with_page_policy
 
 
 @pytest.mark.parametrize(("printed", "agency"), [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from crawlers.types import Article
-from tokenwatch.ingest import find_duplicates
+from graph.dedupe import find_duplicates
 
 T0 = datetime(2025, 7, 1, 8, tzinfo=UTC)
 

@@ -1,0 +1,163 @@
+"""Imports follow the data (DESIGN.md "Flow"): crawlers and nlp know nothing of the rest; graph
+imports only their vocabulary; alerts import graph; api imports graph and alerts; tokenwatch
+composes; bench is free. And no import cycle between the modules of one package.
+
+Parsed with `ast`, so imports inside functions and under TYPE_CHECKING count too."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("crawlers", "nlp", "graph", "alerts", "api", "tokenwatch", "bench")
+
+# which other packages each package may import (None: any)
+MAY_IMPORT: dict[str, frozenset[str] | None] = {
+    "crawlers": frozenset(),
+    "nlp": frozenset(),
+    "graph": frozenset({"crawlers", "nlp"}),  # their vocabulary only: see GRAPH_VOCABULARY
+    "alerts": frozenset({"crawlers", "nlp", "graph"}),
+    "api": frozenset({"crawlers", "nlp", "graph", "alerts"}),
+    "tokenwatch": None,
+    "bench": None,
+}
+RULES = {
+    "crawlers": "crawlers know nothing of the rest",
+    "nlp": "nlp knows nothing of the rest",
+    "graph": "graph imports only the vocabulary of crawlers and nlp",
+    "alerts": "alerts import graph, crawlers and nlp only",
+    "api": "api imports graph and alerts (and lower) only",
+}
+# the pure modules of crawlers and nlp that the graph stores from: typed hand-off objects,
+# the dedupe fingerprints it keeps on an Article, the title join and sentence rule it quotes
+GRAPH_VOCABULARY = frozenset({"crawlers.types", "crawlers.dedupe", "nlp.types", "nlp.text"})
+
+# TEMPORARY: upward imports being removed on other issue-13 branches (13c: schedules route
+# off the scheduler; 13a: outbox off alerts.types). Delete this list once both are merged.
+TEMPORARILY_ALLOWED = frozenset({
+    ("api/routes/schedules.py", "tokenwatch.scheduler"),
+    ("graph/outbox.py", "alerts.types"),
+})
+
+
+@dataclass(frozen=True)
+class Import:
+    file: str  # relative to the repository root
+    line: int
+    source: str  # importing module, e.g. "graph.writer"
+    target: str  # the imported module as resolved to a file when possible
+
+
+def _module_of(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_module(name: str) -> bool:
+    base = ROOT.joinpath(*name.split("."))
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
+def _is_package(name: str) -> bool:
+    return (ROOT.joinpath(*name.split(".")) / "__init__.py").is_file()
+
+
+def _targets(node: ast.Import | ast.ImportFrom, source: str, is_package: bool) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    module = node.module or ""
+    if node.level:
+        base = source.split(".")[: len(source.split(".")) - node.level + (1 if is_package else 0)]
+        module = ".".join([*base, *([module] if module else [])])
+    # `from graph import reader` imports the module graph.reader
+    subs = [f"{module}.{a.name}" for a in node.names if _is_module(f"{module}.{a.name}")]
+    return subs if len(subs) == len(node.names) else [module, *subs]
+
+
+def project_imports() -> Iterator[Import]:
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            source = _module_of(path)
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Import | ast.ImportFrom):
+                    continue
+                for target in _targets(node, source, path.name == "__init__.py"):
+                    if target.split(".")[0] in PACKAGES:
+                        yield Import(str(path.relative_to(ROOT)), node.lineno, source, target)
+
+
+def violation(imp: Import) -> str | None:
+    """The rule `imp` breaks, or None."""
+    mine, theirs = imp.source.split(".")[0], imp.target.split(".")[0]
+    allowed = MAY_IMPORT[mine]
+    if allowed is None or mine == theirs or (imp.file, imp.target) in TEMPORARILY_ALLOWED:
+        return None
+    if theirs not in allowed:
+        return RULES[mine]
+    if mine == "graph" and imp.target not in GRAPH_VOCABULARY:
+        return f"{RULES['graph']} ({', '.join(sorted(GRAPH_VOCABULARY))})"
+    return None
+
+
+def test_imports_follow_the_flow() -> None:
+    broken = [f"{i.file}:{i.line}: imports {i.target}: {why}"
+              for i in project_imports() if (why := violation(i)) is not None]
+    assert not broken, "imports against the flow:\n" + "\n".join(broken)
+
+
+def test_the_temporary_allowances_are_still_needed() -> None:
+    """Once a listed import is gone, its allowance must go too (so the list empties)."""
+    used = {(i.file, i.target) for i in project_imports()}
+    assert used >= TEMPORARILY_ALLOWED, f"no longer imported: {TEMPORARILY_ALLOWED - used}"
+
+
+def _cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle among `edges` (module -> modules it imports), or None."""
+    state: dict[str, int] = {}  # 1: on the stack, 2: done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(edges):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_cycle_inside_a_package() -> None:
+    edges: dict[str, set[str]] = {}
+    lines: dict[tuple[str, str], str] = {}
+    for i in project_imports():
+        # a package's __init__ re-exports its modules: edges into or out of it are not cycles
+        # between modules
+        inside = i.target.split(".")[0] == i.source.split(".")[0]
+        if inside and not _is_package(i.target) and not _is_package(i.source):
+            edges.setdefault(i.source, set()).add(i.target)
+            lines.setdefault((i.source, i.target), f"{i.file}:{i.line}")
+    cycle = _cycle(edges)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle) + " (" + ", ".join(
+        lines[pair] for pair in pairwise(cycle)) + ")"
+
+
+def test_the_checker_sees_a_back_edge() -> None:
+    """The rules are live: an upward import is reported with its file, line and rule."""
+    up = Import("crawlers/x.py", 3, "crawlers.x", "graph.writer")
+    assert violation(up) == "crawlers know nothing of the rest"
+    deep = Import("graph/x.py", 4, "graph.x", "nlp.kb")
+    assert violation(deep) is not None and "vocabulary" in violation(deep)  # type: ignore[operator]
+    assert _cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
