@@ -12,6 +12,7 @@ from neo4j import Driver
 from crawlers.dedupe import NEAR_DUPLICATE_DISTANCE, MinHash, hamming, minhash, same_story
 from crawlers.types import Article, CrawlRunStats, PageState, WriteResult
 from graph import reader, writer
+from graph.temporal import to_datetime
 from graph.writer import Duplicate
 from nlp import DocInput, Extractor
 from nlp.kb import KnowledgeBase, load_kb, unseen_agency_id
@@ -39,10 +40,11 @@ _NEVER = datetime.max.replace(tzinfo=UTC)
 
 def _when(value: object) -> datetime:
     """Publication time for ordering copies; unknown sorts last (never the original)."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    to_native = getattr(value, "to_native", None)  # neo4j.time.DateTime
-    return _when(to_native()) if callable(to_native) else _NEVER
+    try:
+        when = to_datetime(value)
+    except TypeError:
+        return _NEVER
+    return when or _NEVER
 
 
 @dataclass(frozen=True)
