@@ -39,6 +39,7 @@ from alerts.types import AlertDraft, Evidence
 from crawlers.types import Article
 from graph import outbox, writer
 from graph.outbox import Driver, Recorded
+from graph.temporal import native
 from nlp.kb import load_kb
 from nlp.text import Sentences
 from nlp.types import Extraction
@@ -270,7 +271,7 @@ class AlertEvaluator:
 
 
 def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
+    return native(value)
 
 
 def batch_hooks(driver: Driver, database: str | None = None,

@@ -1,29 +1,26 @@
-"""Neo4j values → plain Python for responses, and small row → model helpers."""
+"""Read models → response schemas (pure mapping; temporal values are already native)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
-from neo4j.time import Date, DateTime
+from pydantic import BaseModel
 
-from graph import cypher
+from api import schemas
+from graph import read_models as rm
+from graph.temporal import native
 
-_KINDS = {label: kind for kind, label in cypher.ENTITY_LABELS.items()}
+S = TypeVar("S", bound=BaseModel)
 
 
 def plain(value: Any) -> Any:
-    if isinstance(value, DateTime | Date):
-        return value.to_native()
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
+    """Driver values with Neo4j temporals made native (kept for the management routes)."""
+    return native(value)
 
 
 def kind_of(labels: list[str] | None) -> str | None:
-    return next((_KINDS[lbl] for lbl in labels or [] if lbl in _KINDS), None)
+    return rm.kind_of(labels)
 
 
 def day_start(day: date | None) -> datetime | None:
@@ -31,12 +28,14 @@ def day_start(day: date | None) -> datetime | None:
     return datetime.combine(day, time.min, tzinfo=UTC) if day else None
 
 
-def observation(row: dict[str, Any]) -> dict[str, Any]:
-    """An OBSERVATIONS_* row → ObservationOut fields (provenance nested)."""
-    obs = plain(row["obs"])
-    keys = ("article_id", "article_url", "article_title", "published_at", "source_id",
-            "source_name", "start", "end")
-    return {**{k: obs.get(k) for k in ("id", "kind", "value", "period", "currency", "side",
-                                          "as_of", "date", "quote", "subject_id",
-                                          "subject_text")},
-            "provenance": {k: plain(row.get(k)) for k in keys}}
+def to(schema: type[S], model: BaseModel) -> S:
+    """A response schema from a read model with the same field names."""
+    return schema.model_validate(model, from_attributes=True)
+
+
+def hit(h: rm.EntityHit) -> schemas.EntityHit:
+    return schemas.EntityHit.model_validate({**h.entity.model_dump(), "score": h.score})
+
+
+def observation(o: rm.Observation) -> schemas.ObservationOut:
+    return to(schemas.ObservationOut, o)

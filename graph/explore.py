@@ -14,6 +14,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph import cypher
+from graph import read_models as m
 from graph.reader import Reads, data
 
 MAX_DEPTH = 3
@@ -43,18 +44,18 @@ class NeighbourQuery:
 
 
 @dataclass
-class Neighbourhood:
+class _Found:
     nodes: list[dict[str, Any]] = field(default_factory=list)
     truncated: bool = False
 
 
-def neighbours(r: Reads, q: NeighbourQuery) -> Neighbourhood | None:
+def neighbours(r: Reads, q: NeighbourQuery) -> m.Neighbourhood | None:
     query = cypher.neighbour_hop(q.rel_types)
 
-    def work(tx: ManagedTransaction) -> Neighbourhood | None:
+    def work(tx: ManagedTransaction) -> m.Neighbourhood | None:
         if not data(tx, cypher.ENTITY_EXISTS, id=q.entity_id):
             return None
-        out = Neighbourhood()
+        out = _Found()
         seen = [q.entity_id]
         frontier = [q.entity_id]
         labels = sorted(q.labels) if q.labels else None
@@ -76,14 +77,15 @@ def neighbours(r: Reads, q: NeighbourQuery) -> Neighbourhood | None:
         if len(out.nodes) > q.limit:
             out.truncated = True
             out.nodes = out.nodes[: q.limit]
-        return out
+        return m.Neighbourhood(nodes=[m.NeighbourNode.of(n) for n in out.nodes],
+                               truncated=out.truncated)
 
     return r.tx(work)
 
 
 def shortest_paths(r: Reads, source: str, target: str, max_length: int = 4,
                    limit: int = 5, rel_types: tuple[str, ...] = cypher.TRAVERSAL_RELS,
-                   provenance: bool = False) -> list[dict[str, Any]]:
-    return r.rows(cypher.shortest_paths(max_length, rel_types, provenance),
-                  **{"from": source, "to": target},
-                  limit=limit)
+                   provenance: bool = False) -> list[m.GraphPath]:
+    rows = r.rows(cypher.shortest_paths(max_length, rel_types, provenance),
+                  **{"from": source, "to": target}, limit=limit)
+    return [m.GraphPath.of(row) for row in rows]

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from neo4j import Driver, ManagedTransaction, Query, unit_of_work
 
 from graph import cypher
+from graph import read_models as m
+from graph.temporal import native
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -86,28 +88,37 @@ def resolve_entity(r: Reads, entity_id: str) -> str | None:
 
 
 def search_entities(r: Reads, q: str, lucene: str | None, labels: list[str] | None,
-                    skip: int, limit: int, cap: int = 500) -> list[Row]:
-    return r.rows(cypher.entity_search(lucene is not None), q=q, lucene=lucene,
+                    skip: int, limit: int, cap: int = 500) -> list[m.EntityHit]:
+    rows = r.rows(cypher.entity_search(lucene is not None), q=q, lucene=lucene,
                   ticker=q.strip().upper(), labels=labels, skip=skip, limit=limit, cap=cap)
+    return [m.EntityHit.of(row) for row in rows]
 
 
 def entity_profile(r: Reads, entity_id: str, limit: int = 20,
-                   months: int = 36) -> Row | None:
-    def work(tx: ManagedTransaction) -> Row | None:
+                   months: int = 36) -> m.EntityProfile | None:
+    def work(tx: ManagedTransaction) -> m.EntityProfile | None:
         core = data(tx, cypher.ENTITY_CORE, id=entity_id)
         if not core:
             return None
         p = core[0]
-        p["relations"] = data(tx, cypher.ENTITY_RELATIONS, id=entity_id, limit=200)
-        p["mentions_by_month"] = data(tx, cypher.ENTITY_MENTIONS_BY_MONTH, id=entity_id,
-                                      limit=months)
-        p["latest_observations"] = data(tx, cypher.OBSERVATIONS_LATEST, subject=entity_id,
-                                        as_of=None, kind=None, limit=limit)
-        p["recent_articles"] = data(tx, cypher.ENTITY_RECENT_ARTICLES, id=entity_id, limit=limit)
-        p["policies"] = data(tx, cypher.ENTITY_POLICIES, id=entity_id, limit=limit)
-        p["risks"] = data(tx, cypher.ENTITY_RISKS, id=entity_id, limit=limit)
-        p["risk_counts"] = data(tx, cypher.ENTITY_RISK_COUNTS, id=entity_id)
-        return p
+        q = {"id": entity_id, "limit": limit}
+        return m.EntityProfile(
+            entity=m.Entity.node(p["entity"], p["labels"]),
+            mention_count=p["mentions"], article_count=p["articles"],
+            relations=[m.Relation.of(x) for x in data(tx, cypher.ENTITY_RELATIONS,
+                                                      id=entity_id, limit=200)],
+            mentions_by_month=[m.MonthCount.of(x) for x in data(
+                tx, cypher.ENTITY_MENTIONS_BY_MONTH, id=entity_id, limit=months)],
+            latest_observations=[m.Observation.of(x) for x in data(
+                tx, cypher.OBSERVATIONS_LATEST, subject=entity_id, as_of=None, kind=None,
+                limit=limit)],
+            recent_articles=[m.MentioningArticle.of(x)
+                             for x in data(tx, cypher.ENTITY_RECENT_ARTICLES, **q)],
+            policies=[m.PolicyLink.of(x) for x in data(tx, cypher.ENTITY_POLICIES, **q)],
+            risks=[m.Risk.of(x) for x in data(tx, cypher.ENTITY_RISKS, **q)],
+            risk_counts={x["category"]: x["signals"]
+                         for x in data(tx, cypher.ENTITY_RISK_COUNTS, id=entity_id)},
+        )
 
     return r.tx(work)
 
@@ -116,25 +127,29 @@ def entity_profile(r: Reads, entity_id: str, limit: int = 20,
 
 
 def latest_observations(r: Reads, subject: str, kind: str | None, as_of: date | None,
-                        limit: int) -> list[Row]:
-    return r.rows(cypher.OBSERVATIONS_LATEST, subject=subject, kind=kind, as_of=as_of,
+                        limit: int) -> list[m.Observation]:
+    rows = r.rows(cypher.OBSERVATIONS_LATEST, subject=subject, kind=kind, as_of=as_of,
                   limit=limit)
+    return [m.Observation.of(row) for row in rows]
 
 
 def observation_series(r: Reads, subject: str, kind: str, *, period: str | None = None,
                        side: str | None = None, currency: str | None = None,
                        since: date | None = None, until: date | None = None,
-                       after: tuple[date, str] | None = None, limit: int = 100) -> list[Row]:
-    return r.rows(cypher.OBSERVATION_SERIES, subject=subject, kind=kind, period=period,
+                       after: tuple[date, str] | None = None,
+                       limit: int = 100) -> list[m.Observation]:
+    rows = r.rows(cypher.OBSERVATION_SERIES, subject=subject, kind=kind, period=period,
                   side=side, currency=currency, since=since, until=until,
                   after_date=after[0] if after else None, after_id=after[1] if after else None,
                   limit=limit)
+    return [m.Observation.of(row) for row in rows]
 
 
 def price_comparison(r: Reads, side: str | None, as_of: date | None,
-                     subjects: list[str] | None, limit: int) -> list[Row]:
-    return r.rows(cypher.PRICE_COMPARISON, side=side, as_of=as_of, subjects=subjects,
+                     subjects: list[str] | None, limit: int) -> list[m.ProviderQuote]:
+    rows = r.rows(cypher.PRICE_COMPARISON, side=side, as_of=as_of, subjects=subjects,
                   limit=limit)
+    return [m.ProviderQuote.of(row) for row in rows]
 
 
 # --- policies -------------------------------------------------------------------------------
@@ -142,21 +157,27 @@ def price_comparison(r: Reads, side: str | None, as_of: date | None,
 
 def list_policies(r: Reads, *, issuer: str | None, status: str | None, since: date | None,
                   until: date | None, q: str | None, after: tuple[date, str] | None,
-                  limit: int) -> list[Row]:
-    return r.rows(cypher.POLICY_LIST, issuer=issuer, status=status, since=since, until=until,
+                  limit: int) -> list[m.PolicySummary]:
+    rows = r.rows(cypher.POLICY_LIST, issuer=issuer, status=status, since=since, until=until,
                   q=q, after_key=after[0] if after else None,
                   after_id=after[1] if after else None, limit=limit)
+    return [m.PolicySummary.of(row) for row in rows]
 
 
-def policy_detail(r: Reads, policy_id: str, limit: int = 50) -> Row | None:
-    def work(tx: ManagedTransaction) -> Row | None:
+def policy_detail(r: Reads, policy_id: str, limit: int = 50) -> m.PolicyDetail | None:
+    def work(tx: ManagedTransaction) -> m.PolicyDetail | None:
         rows = data(tx, cypher.POLICY_DETAIL, id=policy_id)
         if not rows:
             return None
         p = rows[0]
-        p["articles"] = data(tx, cypher.POLICY_ARTICLES, id=policy_id, limit=limit)
-        p["companies"] = data(tx, cypher.POLICY_COMPANIES, id=policy_id, limit=limit)
-        return p
+        return m.PolicyDetail.model_validate({
+            **native(p["policy"]),
+            "issuers": [m.Issuer.of(i) for i in p["issuers"] if i.get("id")],
+            "articles": [m.MentioningArticle.of(a) for a in data(
+                tx, cypher.POLICY_ARTICLES, id=policy_id, limit=limit)],
+            "companies": [m.CompanyCount.of(c) for c in data(
+                tx, cypher.POLICY_COMPANIES, id=policy_id, limit=limit)],
+        })
 
     return r.tx(work)
 
@@ -178,28 +199,37 @@ class ArticleFilter:
 
 
 def list_articles(r: Reads, flt: ArticleFilter, limit: int,
-                  cursor: tuple[datetime, str] | None) -> list[Row]:
+                  cursor: tuple[datetime, str] | None) -> list[m.ArticleHit]:
     published, aid = cursor if cursor else (None, None)
-    return r.rows(cypher.ARTICLE_LIST, **flt.params(), limit=limit, cursor_published=published,
+    rows = r.rows(cypher.ARTICLE_LIST, **flt.params(), limit=limit, cursor_published=published,
                   cursor_id=aid)
+    return [m.ArticleHit.of(row) for row in rows]
 
 
 def search_articles(r: Reads, lucene: str, flt: ArticleFilter, skip: int, limit: int,
-                    cap: int = 2000) -> list[Row]:
-    return r.rows(cypher.ARTICLE_SEARCH, lucene=lucene, **flt.params(), skip=skip, limit=limit,
+                    cap: int = 2000) -> list[m.ArticleHit]:
+    rows = r.rows(cypher.ARTICLE_SEARCH, lucene=lucene, **flt.params(), skip=skip, limit=limit,
                   cap=cap)
+    return [m.ArticleHit.of(row) for row in rows]
 
 
-def article_detail(r: Reads, article_id: str, limit: int = 200) -> Row | None:
-    def work(tx: ManagedTransaction) -> Row | None:
+def article_detail(r: Reads, article_id: str, limit: int = 200) -> m.ArticleDetail | None:
+    def work(tx: ManagedTransaction) -> m.ArticleDetail | None:
         rows = data(tx, cypher.ARTICLE_DETAIL, id=article_id)
         if not rows:
             return None
-        a = rows[0]
-        a["mentions"] = data(tx, cypher.ARTICLE_MENTIONS, id=article_id, limit=limit)
-        a["observations"] = data(tx, cypher.ARTICLE_OBSERVATIONS, id=article_id, limit=limit)
-        a["risks"] = data(tx, cypher.ARTICLE_RISKS, id=article_id, limit=limit)
-        return a
+        a, art = rows[0], native(rows[0]["article"])
+        q = {"id": article_id, "limit": limit}
+        return m.ArticleDetail.model_validate({
+            **art, "source": a["source"], "duplicate_of": a["duplicate_of"],
+            "duplicates": a["duplicates"],
+            "policy_fields": {k: art[k] for k in m.POLICY_FIELDS
+                              if art.get(k) not in (None, [])},
+            "mentions": [m.Mention.of(x) for x in data(tx, cypher.ARTICLE_MENTIONS, **q)],
+            "observations": [m.ArticleObservation.of(x)
+                             for x in data(tx, cypher.ARTICLE_OBSERVATIONS, **q)],
+            "risks": [m.ArticleRisk.of(x) for x in data(tx, cypher.ARTICLE_RISKS, **q)],
+        })
 
     return r.tx(work)
 
@@ -209,23 +239,33 @@ def article_detail(r: Reads, article_id: str, limit: int = 200) -> Row | None:
 
 def list_risks(r: Reads, *, category: str | None, entity: str | None, since: datetime | None,
                until: datetime | None, cursor: tuple[datetime, str] | None,
-               limit: int) -> list[Row]:
+               limit: int) -> list[m.Risk]:
     published, rid = cursor if cursor else (None, None)
-    return r.rows(cypher.RISK_LIST, category=category, entity=entity, since=since, until=until,
+    rows = r.rows(cypher.RISK_LIST, category=category, entity=entity, since=since, until=until,
                   cursor_published=published, cursor_id=rid, limit=limit)
+    return [m.Risk.of(row) for row in rows]
 
 
-def list_sources(r: Reads, after_id: str | None, limit: int, window: int = 10) -> list[Row]:
-    return r.rows(cypher.SOURCE_LIST, after_id=after_id, limit=limit, window=window)
+def _source(row: Row) -> Row:
+    """A SOURCE_* row's fields; runs without an id (no run yet) are left out."""
+    return {**row["source"], **{k: v for k, v in row.items() if k != "source"},
+            "runs": [m.CrawlRun.of(c) for c in row["runs"] if c.get("id")]}
 
 
-def source_detail(r: Reads, source_id: str, window: int = 10) -> Row | None:
+def list_sources(r: Reads, after_id: str | None, limit: int,
+                 window: int = 10) -> list[m.SourceSummary]:
+    rows = r.rows(cypher.SOURCE_LIST, after_id=after_id, limit=limit, window=window)
+    return [m.SourceSummary.of(_source(row)) for row in rows]
+
+
+def source_detail(r: Reads, source_id: str, window: int = 10) -> m.SourceDetail | None:
     rows = r.rows(cypher.SOURCE_DETAIL, id=source_id, window=window)
-    return rows[0] if rows else None
+    return m.SourceDetail.of(_source(rows[0])) if rows else None
 
 
 def crawl_runs(r: Reads, *, source: str | None, status: str | None,
-               cursor: tuple[datetime, str] | None, limit: int) -> list[Row]:
+               cursor: tuple[datetime, str] | None, limit: int) -> list[m.CrawlRun]:
     started, cid = cursor if cursor else (None, None)
-    return r.rows(cypher.CRAWL_RUNS, source=source, status=status, cursor_started=started,
+    rows = r.rows(cypher.CRAWL_RUNS, source=source, status=status, cursor_started=started,
                   cursor_id=cid, limit=limit)
+    return [m.CrawlRun.of(row["run"]) for row in rows]

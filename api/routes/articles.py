@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
 from api import cursor as cursors
-from api.convert import day_start, kind_of, plain
+from api.convert import day_start, to
 from api.deps import ReadsDep
 from api.errors import NotFound, problems
 from api.schemas import (
     ArticleDetail,
-    ArticleObservation,
-    ArticleRisk,
     ArticleSummary,
     Lang,
-    MentionOut,
     Page,
 )
+from graph import read_models as rm
 from graph import reader
 from graph.fulltext import lucene_query
 
@@ -43,8 +41,8 @@ def _filter(source: str | None, entity: str | None, lang: str | None, since: dat
                                 until=day_start(until))
 
 
-def _summary(row: dict[str, Any]) -> ArticleSummary:
-    return ArticleSummary(**plain({k: v for k, v in row.items() if k != "sort_key"}))
+def _summary(hit: rm.ArticleHit) -> ArticleSummary:
+    return to(ArticleSummary, hit)
 
 
 @router.get("/articles", response_model=Page[ArticleSummary], responses=problems(400, 422))
@@ -59,7 +57,7 @@ def list_articles(
     nxt = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        nxt = cursors.encode(plain(last["sort_key"]), last["id"])
+        nxt = cursors.encode(last.sort_key, last.id)  # type: ignore[arg-type]
     return Page[ArticleSummary](items=[_summary(r) for r in rows[:limit]], next_cursor=nxt)
 
 
@@ -84,9 +82,6 @@ def search_articles(
     return Page[ArticleSummary](items=[_summary(r) for r in rows[:limit]], next_cursor=nxt)
 
 
-_POLICY_FIELDS = ("doc_number", "issuer", "issued_at", "effective_at", "attachments")
-
-
 @router.get("/articles/{article_id}", response_model=ArticleDetail,
             responses=problems(404, 422))
 def get_article(
@@ -99,19 +94,4 @@ def get_article(
     found = reader.article_detail(reads, article_id)
     if found is None:
         raise NotFound(f"no article with id {article_id!r}")
-    art = plain(found["article"])
-    return ArticleDetail(
-        **{k: art.get(k) for k in ("id", "url", "canonical_url", "title", "text", "lang",
-                                   "published_at", "fetched_at", "content_hash")},
-        source=found["source"],
-        policy_fields={k: art[k] for k in _POLICY_FIELDS if art.get(k) not in (None, [])},
-        duplicate_of=found["duplicate_of"], duplicates=found["duplicates"],
-        mentions=[MentionOut.model_validate({**m, "kind": kind_of(m["labels"])})
-                  for m in found["mentions"]],
-        observations=[ArticleObservation.model_validate(
-                          {**plain(o["obs"]), "start": o["start"], "end": o["end"]})
-                      for o in found["observations"]],
-        risks=[ArticleRisk.model_validate({**r["risk"], "start": r["start"], "end": r["end"],
-                                           "entities": r["entities"]})
-               for r in found["risks"]],
-    )
+    return to(ArticleDetail, found)

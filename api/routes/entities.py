@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from api import cursor as cursors
 from api.auth import Analyst
-from api.convert import day_start, kind_of, observation, plain
+from api.convert import day_start, hit, observation, to
 from api.deps import DriverDep, Neo4jSettingsDep, ReadsDep, SettingsDep
 from api.errors import Conflict, NotFound, Unprocessable, problems
 from api.schemas import (
@@ -18,17 +18,23 @@ from api.schemas import (
     EntityHit,
     EntityKind,
     EntityProfile,
+    GraphPath,
+    MentioningArticle,
     MergeIn,
     MergeOut,
+    MonthCount,
     Neighbourhood,
+    NeighbourNode,
     NodeLabel,
-    ObservationOut,
     Page,
     Paths,
+    PolicyLink,
     Relation,
     RelType,
+    RiskOut,
 )
 from graph import curation, cypher, explore, reader
+from graph import read_models as rm
 from graph.fulltext import lucene_query
 
 router = APIRouter(tags=["entities"])
@@ -36,14 +42,6 @@ router = APIRouter(tags=["entities"])
 EntityId = Annotated[str, Path(min_length=1, max_length=200, examples=["alibaba-cloud"],
                                description="a KB id, or a generated `new:<kind>:<name>` id")]
 SEARCH_CAP = 500
-
-
-def _hit(row: dict[str, Any]) -> EntityHit:
-    e = plain(row["entity"])
-    return EntityHit(id=e["id"], kind=kind_of(row["labels"]), name=e.get("name"),  # type: ignore[arg-type]
-                     name_zh=e.get("name_zh"), name_en=e.get("name_en"),
-                     aliases=e.get("aliases") or [], tickers=e.get("tickers") or [],
-                     kb=bool(e.get("kb")), score=float(row.get("score") or 0.0))
 
 
 def _resolve(reads: reader.Reads, entity_id: str) -> str:
@@ -68,7 +66,7 @@ def search_entities(
     rows = reader.search_entities(reads, q, lucene_query(q), labels, skip, limit + 1, SEARCH_CAP)
     nxt = cursors.encode_offset(skip + limit) if len(rows) > limit and skip + limit < SEARCH_CAP \
         else None
-    return Page[EntityHit](items=[_hit(r) for r in rows[:limit]], next_cursor=nxt)
+    return Page[EntityHit](items=[hit(r) for r in rows[:limit]], next_cursor=nxt)
 
 
 @router.get("/entities/{entity_id}", response_model=EntityProfile,
@@ -80,28 +78,19 @@ def get_entity(entity_id: EntityId, reads: ReadsDep) -> EntityProfile:
     found = reader.entity_profile(reads, _resolve(reads, entity_id))
     if found is None:
         raise NotFound(f"no entity with id {entity_id!r}")
-    ent = plain(found["entity"])
-    known = {"id", "name", "name_zh", "name_en", "aliases", "kb", "search_terms", "merged_ids"}
+    ent = found.entity
     return EntityProfile(
-        id=ent["id"], kind=kind_of(found["labels"]) or "company",  # type: ignore[arg-type]
-        name=ent.get("name"), name_zh=ent.get("name_zh"), name_en=ent.get("name_en"),
-        aliases=ent.get("aliases") or [], kb=bool(ent.get("kb")),
-        merged_ids=ent.get("merged_ids") or [],
-        mention_count=found["mentions"], article_count=found["articles"],
-        properties={k: v for k, v in ent.items() if k not in known},
-        relations=[Relation.model_validate(
-                       {"type": r["type"], "direction": r["direction"], "source": r["source"],
-                        "article_id": r["article_id"],
-                        "other": {"id": r["id"], "name": r["name"],
-                                  "kind": kind_of(r["labels"])}})
-                   for r in found["relations"]],
-        mentions_by_month=plain(found["mentions_by_month"]),
-        latest_observations=[ObservationOut.model_validate(observation(o))
-                             for o in found["latest_observations"]],
-        recent_articles=plain(found["recent_articles"]),
-        policies=plain(found["policies"]),
-        risks=plain(found["risks"]),
-        risk_counts={r["category"]: r["signals"] for r in found["risk_counts"]},
+        id=ent.id, kind=ent.kind or "company",  # type: ignore[arg-type]
+        name=ent.name, name_zh=ent.name_zh, name_en=ent.name_en, aliases=ent.aliases,
+        kb=ent.kb, merged_ids=ent.merged_ids, mention_count=found.mention_count,
+        article_count=found.article_count, properties=ent.properties,
+        relations=[to(Relation, r) for r in found.relations],
+        mentions_by_month=[to(MonthCount, c) for c in found.mentions_by_month],
+        latest_observations=[observation(o) for o in found.latest_observations],
+        recent_articles=[to(MentioningArticle, a) for a in found.recent_articles],
+        policies=[to(PolicyLink, p) for p in found.policies],
+        risks=[to(RiskOut, r) for r in found.risks],
+        risk_counts=found.risk_counts,
     )
 
 
@@ -131,7 +120,8 @@ def get_neighbours(
     found = explore.neighbours(reads, q)
     if found is None:
         raise NotFound(f"no entity with id {entity_id!r}")
-    return Neighbourhood(entity_id=q.entity_id, depth=depth, nodes=plain(found.nodes),
+    return Neighbourhood(entity_id=q.entity_id, depth=depth,
+                         nodes=[to(NeighbourNode, n) for n in found.nodes],
                          truncated=found.truncated)
 
 
@@ -150,8 +140,8 @@ def get_paths(
     entities, observations and risk signals; through articles and sources with
     `provenance=true`."""
     a, b = _resolve(reads, source), _resolve(reads, target)
-    rows = explore.shortest_paths(reads, a, b, max_length, limit, provenance=provenance)
-    return Paths(source=a, target=b, paths=plain(rows))
+    paths = explore.shortest_paths(reads, a, b, max_length, limit, provenance=provenance)
+    return Paths(source=a, target=b, paths=[to(GraphPath, p) for p in paths])
 
 
 @router.post("/entities/merge", response_model=MergeOut, responses=problems(403, 404, 409, 422))
@@ -164,12 +154,12 @@ def merge_entities(body: MergeIn, _: Analyst, driver: DriverDep, neo4j: Neo4jSet
                                       settings.query_timeout_s * 6)
     except curation.CurationError as exc:
         raise (NotFound(str(exc)) if exc.not_found else Conflict(str(exc))) from exc
-    surv = plain(res.survivor)
+    surv = rm.Entity.node(res.survivor, None) if res.survivor else None
     return MergeOut(
-        survivor=EntityHit(id=surv.get("id", body.target_id), name=surv.get("name"),
-                           name_zh=surv.get("name_zh"), name_en=surv.get("name_en"),
-                           aliases=surv.get("aliases") or [], tickers=surv.get("tickers") or [],
-                           kb=bool(surv.get("kb")), score=0.0),
+        survivor=EntityHit(id=surv.id if surv else body.target_id,
+                           **(surv.model_dump(include={"name", "name_zh", "name_en", "aliases",
+                                                       "tickers", "kb"}) if surv else {}),
+                           score=0.0),
         moved_relationships=res.moved, already_merged=res.already_merged)
 
 
@@ -185,4 +175,5 @@ def add_alias(entity_id: EntityId, body: AliasIn, _: Analyst, driver: DriverDep,
     if found is None:
         raise NotFound(f"no entity with id {entity_id!r}")
     entity, labels, added = found
-    return AliasOut(entity=_hit({"entity": entity, "labels": labels, "score": 0.0}), added=added)
+    return AliasOut(entity=hit(rm.EntityHit(entity=rm.Entity.node(entity, labels))),
+                    added=added)

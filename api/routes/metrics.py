@@ -13,7 +13,7 @@ from typing import Annotated, Any, get_args
 from fastapi import APIRouter, Query
 
 from api import cursor as cursors
-from api.convert import kind_of, observation, plain
+from api.convert import observation
 from api.deps import ReadsDep, SettingsDep
 from api.errors import problems
 from api.schemas import (
@@ -26,6 +26,7 @@ from api.schemas import (
     Series,
     Side,
 )
+from graph import read_models as rm
 from graph import reader
 from nlp.types import MetricKind
 
@@ -49,8 +50,8 @@ def _series(reads: reader.Reads, subject: str, kind: str, limit: int, cursor: st
     nxt = None
     if len(rows) > limit:
         last = points[-1]
-        nxt = cursors.encode_date(last["date"], last["id"])
-    return Series(subject=subject, kind=kind, points=points, next_cursor=nxt)  # type: ignore[arg-type]
+        nxt = cursors.encode_date(last.date, last.id)  # type: ignore[arg-type]
+    return Series(subject=subject, kind=kind, points=points, next_cursor=nxt)
 
 
 @router.get("/token-volume", response_model=Series, responses=problems(400, 422))
@@ -83,7 +84,7 @@ def latest(
     """Latest (or as-of) figures for a subject, every disagreeing report shown with its source."""
     rows = reader.latest_observations(reads, subject, kind, as_of, limit)
     return Latest(subject=subject, as_of=as_of,
-                  observations=[observation(r) for r in rows])  # type: ignore[misc]
+                  observations=[observation(r) for r in rows])
 
 
 def _convert(value: float, currency: str, target: str, fx: float) -> float:
@@ -105,23 +106,21 @@ def compare_prices(
     """The latest token price of each provider/model in one currency per million tokens,
     cheapest first. USD↔CNY uses the configured rate (TOKENWATCH_API_FX_USD_CNY)."""
     rows = reader.price_comparison(reads, side, as_of, subject, limit * 20)
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[rm.ProviderQuote]] = defaultdict(list)
     for r in rows:
-        obs = plain(r["obs"])
-        groups[(r["subject"], obs.get("side") or "")].append({**r, "obs": obs})
+        groups[(r.subject, r.observation.side or "")].append(r)
     providers = []
     for (subj, grp_side), grp in groups.items():
         quotes = [
-            PriceQuote(value=g["obs"]["value"], currency=g["obs"]["currency"],
-                       converted=round(_convert(g["obs"]["value"], g["obs"]["currency"],
-                                                currency, settings.fx_usd_cny), 6),
-                       observation_id=g["obs"]["id"],
-                       provenance=observation(g)["provenance"])
-            for g in grp
+            PriceQuote(value=o.value, currency=o.currency or "",
+                       converted=round(_convert(o.value, o.currency or "", currency,
+                                                settings.fx_usd_cny), 6),
+                       observation_id=o.id, provenance=observation(o).provenance)
+            for o in (g.observation for g in grp)
         ]
         providers.append(ProviderPrice(
-            subject=subj, name=grp[0]["name"], kind=kind_of(grp[0]["labels"]),
-            side=grp_side or None, date=grp[0]["obs"].get("date"),
+            subject=subj, name=grp[0].name, kind=grp[0].kind,
+            side=grp_side or None, date=grp[0].observation.date,
             price=min(q.converted for q in quotes), quotes=quotes))
     providers.sort(key=lambda p: (p.price, p.subject))
     return PriceComparison(currency=currency, fx_usd_cny=settings.fx_usd_cny, as_of=as_of,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api import cursor as cursors
-from api.convert import plain
+from api.convert import to
 from api.deps import ReadsDep
 from api.errors import NotFound, problems
 from api.schemas import Page, PolicyDetail, PolicySummary
@@ -35,12 +35,11 @@ def list_policies(
     after = cursors.decode_date(cursor) if cursor else None
     rows = reader.list_policies(reads, issuer=issuer, status=status, since=since, until=until,
                                 q=q, after=after, limit=limit + 1)
-    items = [PolicySummary(**plain(r["policy"]), issuer_id=r["issuer_id"],
-                           issuer_name=r["issuer_name"]) for r in rows[:limit]]
+    items = [to(PolicySummary, r) for r in rows[:limit]]
     nxt = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        nxt = cursors.encode_date(plain(last["sort_key"]), last["policy"]["id"])
+        nxt = cursors.encode_date(last.sort_key, last.id)  # type: ignore[arg-type]
     return Page[PolicySummary](items=items, next_cursor=nxt)
 
 
@@ -54,13 +53,7 @@ def get_policy(
     found = reader.policy_detail(reads, policy_id)
     if found is None:
         raise NotFound(f"no policy with id {policy_id!r}")
-    pol = plain(found["policy"])
-    issuers = [i for i in found["issuers"] if i.get("id")]
-    fields = set(PolicyDetail.model_fields) - {"issuers", "articles", "companies", "issuer_id",
-                                               "issuer_name"}
-    return PolicyDetail(
-        **{k: pol.get(k) for k in fields if pol.get(k) is not None},
-        issuer_id=issuers[0]["id"] if issuers else None,
-        issuer_name=issuers[0]["name"] if issuers else None,
-        issuers=issuers, articles=plain(found["articles"]), companies=found["companies"],
-    )
+    issuer = found.issuer
+    return PolicyDetail.model_validate(
+        {**found.model_dump(exclude_none=True), "issuer_id": issuer.id if issuer else None,
+         "issuer_name": issuer.name if issuer else None})

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import cursor as cursors
-from api.convert import day_start, plain
+from api.convert import day_start, to
 from api.deps import ReadsDep
 from api.errors import problems
 from api.schemas import Page, RiskOut
@@ -33,11 +33,9 @@ def list_risks(
     after = cursors.decode(cursor) if cursor else None
     rows = reader.list_risks(reads, category=category, entity=entity, since=day_start(since),
                              until=day_start(until), cursor=after, limit=limit + 1)
-    items = [RiskOut(**plain({**r["risk"], **{k: v for k, v in r.items()
-                                             if k not in ("risk", "sort_key")}}))
-             for r in rows[:limit]]
+    items = [to(RiskOut, r) for r in rows[:limit]]
     nxt = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        nxt = cursors.encode(plain(last["sort_key"]), last["risk"]["id"])
+        nxt = cursors.encode(last.sort_key, last.id)  # type: ignore[arg-type]
     return Page[RiskOut](items=items, next_cursor=nxt)

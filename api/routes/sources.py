@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 
 from api import cursor as cursors
-from api.convert import plain
+from api.convert import to
 from api.deps import ReadsDep
 from api.errors import NotFound, problems
 from api.schemas import CrawlRunOut, Page, SourceDetail, SourceHealth, SourceSummary
 from crawlers.health import UNHEALTHY_AFTER
 from graph import reader
+from graph.read_models import CrawlRun
 
 router = APIRouter(tags=["sources"])
 
@@ -20,8 +22,9 @@ WINDOW = 10
 _CONDITIONS = ("degraded", "blocked_by_robots")
 
 
-def health(runs: list[dict[str, Any]]) -> SourceHealth:
+def health(latest: Sequence[CrawlRun | Mapping[str, Any]]) -> SourceHealth:
     """Pure: a source's health from its latest runs (newest first)."""
+    runs = [r.model_dump() if isinstance(r, CrawlRun) else r for r in latest]
     runs = [r for r in runs if r.get("id")]
     if not runs:
         return SourceHealth(status="never_run", runs_considered=0, failed_runs=0, error_rate=0.0)
@@ -49,11 +52,8 @@ def health(runs: list[dict[str, Any]]) -> SourceHealth:
     )
 
 
-def _run(row: dict[str, Any]) -> CrawlRunOut:
-    run = plain(row)
-    kinds, counts = run.pop("error_kinds", None) or [], run.pop("error_counts", None) or []
-    return CrawlRunOut(**{k: v for k, v in run.items() if k in CrawlRunOut.model_fields},
-                       errors=dict(zip(kinds, counts, strict=False)))
+def _run(run: CrawlRun) -> CrawlRunOut:
+    return to(CrawlRunOut, run)
 
 
 @router.get("/sources", response_model=Page[SourceSummary], responses=problems(400, 422))
@@ -63,9 +63,9 @@ def list_sources(reads: ReadsDep, limit: Annotated[int, Query(ge=1, le=200)] = 1
     """Sources with their article counts and crawl health (from the latest runs)."""
     after = cursors.decode_key(cursor) if cursor else None
     rows = reader.list_sources(reads, after, limit + 1, WINDOW)
-    items = [SourceSummary(**r["source"], articles=r["articles"], health=health(plain(r["runs"])))
-             for r in rows[:limit]]
-    nxt = cursors.encode_key(rows[limit - 1]["source"]["id"]) if len(rows) > limit else None
+    items = [SourceSummary.model_validate({**r.model_dump(exclude={"runs"}),
+                                           "health": health(r.runs)}) for r in rows[:limit]]
+    nxt = cursors.encode_key(rows[limit - 1].id) if len(rows) > limit else None
     return Page[SourceSummary](items=items, next_cursor=nxt)
 
 
@@ -78,10 +78,9 @@ def get_source(source_id: SourceId, reads: ReadsDep) -> SourceDetail:
     found = reader.source_detail(reads, source_id, WINDOW)
     if found is None:
         raise NotFound(f"no source with id {source_id!r}")
-    runs = plain(found["runs"])
-    return SourceDetail(**found["source"], articles=found["articles"], health=health(runs),
-                        last_published=plain(found["last_published"]),
-                        recent_runs=[_run(r) for r in runs if r.get("id")])
+    return SourceDetail.model_validate({**found.model_dump(exclude={"runs"}),
+                                        "health": health(found.runs),
+                                        "recent_runs": [_run(r) for r in found.runs]})
 
 
 @router.get("/crawl-runs", response_model=Page[CrawlRunOut], responses=problems(400, 422))
@@ -95,7 +94,7 @@ def list_crawl_runs(
     """Crawl run history, newest first."""
     after = cursors.decode(cursor) if cursor else None
     rows = reader.crawl_runs(reads, source=source, status=status, cursor=after, limit=limit + 1)
-    items = [_run(r["run"]) for r in rows[:limit]]
+    items = [_run(r) for r in rows[:limit]]
     nxt = None
     if len(rows) > limit and items[-1].started_at is not None:
         nxt = cursors.encode(items[-1].started_at, items[-1].id)

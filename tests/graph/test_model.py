@@ -79,9 +79,9 @@ def test_kb_relations(sample_graph: Driver) -> None:
 
 def test_conflicting_reports_are_both_kept(sample_graph: Driver) -> None:
     rows = reader.latest_observations(Reads(sample_graph), "doubao", "token_volume", None, 10)
-    assert sorted((r["obs"]["value"], r["source_id"]) for r in rows) == [
+    assert sorted((r.value, r.provenance.source_id) for r in rows) == [
         (16.0e12, "src-en"), (16.4e12, "src-zh")]
-    assert {r["obs"]["as_of"].to_native() for r in rows} == {date(2025, 5, 31)}
+    assert {r.as_of for r in rows} == {date(2025, 5, 31)}
 
 
 def _article(aid: str, day: str) -> Article:
@@ -105,7 +105,7 @@ def test_latest_and_as_of_are_queries(sample_graph: Driver, neo4j_settings: Neo4
 
     def latest(as_of: date | None) -> list[float]:
         rows = reader.latest_observations(reads, "qwen", "token_price", as_of, 10)
-        return sorted(r["obs"]["value"] for r in rows)
+        return sorted(r.value for r in rows)
 
     # no as_of reported: the article's day (2025-03-05) dates the figure
     assert latest(None) == [0.8]  # 2025-05-01 from the sample
