@@ -109,6 +109,9 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     errors.install(app)
     # the body guard sits inside the operators' HTTP middlewares (CSV, latency): it answers
     # 401/413 itself, so what they wrap is a plain response
+    # an unversioned path of a /v1 route: 308 to it (README "Versions"); inside the body
+    # guard, so a body sent to the old path meets the same key check and cap first
+    app.add_middleware(VersionRedirect)
     app.add_middleware(BodyGuard, default_max_bytes=api.max_body_bytes)
     csvout.install(app)
     prometheus.install(app)
@@ -119,6 +122,4 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
                "responses": errors.problems(401, 413, 429, 504)}
     app.include_router(_v1(), prefix="/v1", **secured)  # type: ignore[arg-type]
     app.include_router(schedules.legacy, **secured)  # type: ignore[arg-type]
-    # every other unversioned path of a /v1 route: 308 to it (README "Versions")
-    app.add_middleware(VersionRedirect)
     return app
