@@ -1,7 +1,7 @@
 """What the API needs of a crawl scheduler: a protocol, its typed read models and its errors.
 
 The API depends on this interface only; the composition root (`tokenwatch/`) hands in the
-implementation (`tokenwatch.scheduler.CrawlScheduler`), so api/ never imports tokenwatch/."""
+implementation (`tokenwatch.scheduler.CrawlScheduler`), so the API never imports the scheduler."""
 
 from __future__ import annotations
 
