@@ -136,6 +136,11 @@ class DeliveryWorker:
         self._pool.shutdown(wait=True)
         self.sender.close()
 
+    @property
+    def died(self) -> bool:
+        """Started, and its loop no longer runs (readiness reports it)."""
+        return self._thread is not None and not self._thread.is_alive()
+
     def wake(self, *_: Any) -> None:
         self._wake.set()
 

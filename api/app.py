@@ -1,16 +1,20 @@
-"""The FastAPI app factory. The lifespan opens the Neo4j driver once and closes it."""
+"""The FastAPI app factory. The lifespan owns the shared resources: the Neo4j driver (opened
+here, or handed in by the composition root, which then closes it) and the services beside the
+API (scheduler, delivery worker, alert settings), opened from a factory and closed in order."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 
 from fastapi import APIRouter, Depends, FastAPI
+from neo4j import Driver
 
 from alerts.clock import Clock, utcnow
 from api import csvout, docs, errors, openapi, prometheus
 from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
+from api.deps import Services
 from api.keystrength import weak_key_warning
 from api.limits import BodyGuard
 from api.routes import (
@@ -29,6 +33,7 @@ from api.routes import (
 )
 from api.routes import alerts as alert_routes
 from api.settings import ApiSettings
+from api.versioning import VersionRedirect
 from graph.db import open_driver
 from graph.settings import Neo4jSettings
 
@@ -52,10 +57,17 @@ def _v1() -> APIRouter:
     return router
 
 
+ServicesFactory = Callable[[Driver], AbstractContextManager[Services]]
+
+
 def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = None,
-               api_settings: ApiSettings | None = None, clock: Clock = utcnow) -> FastAPI:
+               api_settings: ApiSettings | None = None, clock: Clock = utcnow,
+               driver: Driver | None = None,
+               services: ServicesFactory | None = None) -> FastAPI:
     """Build the app. `uri` overrides the settings' URI (the embedded database's address);
-    `clock` is what the routes read as "now" (tests pass a ManualClock)."""
+    `clock` is what the routes read as "now" (tests pass a ManualClock). `driver`: use this
+    one (its owner closes it) instead of opening one. `services`: entered with the driver at
+    start, left at shutdown (after the API stopped serving, before the driver closes)."""
     api = api_settings or ApiSettings()
 
     @asynccontextmanager
@@ -63,18 +75,22 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
         settings = neo4j_settings or Neo4jSettings()
         if uri:
             settings = settings.model_copy(update={"uri": uri})
-        driver = open_driver(settings)
-        app.state.driver = driver
+        own = driver is None
+        graph = open_driver(settings) if driver is None else driver
+        app.state.driver = graph
         app.state.neo4j_settings = settings
-        if api.admin_key:
-            if (weak := weak_key_warning(api.admin_key)) is not None:
-                log.warning(weak)
-            key_id = ensure_admin_key(driver, api.admin_key, settings.database)
-            log.info("bootstrap admin key %s ensured", key_id)
         try:
-            yield
+            if api.admin_key:
+                if (weak := weak_key_warning(api.admin_key)) is not None:
+                    log.warning(weak)
+                key_id = ensure_admin_key(graph, api.admin_key, settings.database)
+                log.info("bootstrap admin key %s ensured", key_id)
+            with services(graph) if services else nullcontext(app.state.services) as running:
+                app.state.services = running
+                yield
         finally:
-            driver.close()
+            if own:
+                graph.close()
 
     app = FastAPI(
         title="Tokenwatch API",
@@ -87,11 +103,15 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     )
     app.state.api_settings = api
     app.state.clock = clock
+    app.state.services = Services()  # what a bare app runs beside the API: nothing
     app.state.key_cache = KeyCache(api.key_cache_s)
     app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
     errors.install(app)
     # the body guard sits inside the operators' HTTP middlewares (CSV, latency): it answers
     # 401/413 itself, so what they wrap is a plain response
+    # an unversioned path of a /v1 route: 308 to it (README "Versions"); inside the body
+    # guard, so a body sent to the old path meets the same key check and cap first
+    app.add_middleware(VersionRedirect)
     app.add_middleware(BodyGuard, default_max_bytes=api.max_body_bytes)
     csvout.install(app)
     prometheus.install(app)
@@ -101,6 +121,5 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     secured = {"dependencies": [Depends(authenticate)],
                "responses": errors.problems(401, 413, 429, 504)}
     app.include_router(_v1(), prefix="/v1", **secured)  # type: ignore[arg-type]
-    # unversioned aliases of the first routes, kept for early clients; not in the schema
-    app.include_router(_v1(), include_in_schema=False, **secured)  # type: ignore[arg-type]
+    app.include_router(schedules.legacy, **secured)  # type: ignore[arg-type]
     return app

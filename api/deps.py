@@ -1,13 +1,21 @@
-"""Typed dependencies: settings and the driver opened in the lifespan."""
+"""Typed dependencies: settings, the driver and the services the lifespan owns.
+
+Everything a route reaches is on `app.state` under a typed name set by `create_app` and its
+lifespan (`api_settings`, `clock`, `driver`, `neo4j_settings`, `services`); no route reads
+`app.state` itself."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from neo4j import Driver
 
-from alerts.clock import Clock, utcnow
+from alerts.clock import Clock
+from alerts.delivery import DeliveryWorker
+from alerts.settings import AlertSettings, get_alert_settings
+from api.scheduling import CrawlSchedules
 from api.settings import ApiSettings
 from graph.reader import Reads
 from graph.settings import Neo4jSettings
@@ -32,8 +40,39 @@ def get_neo4j_settings(request: Request) -> Neo4jSettings:
 def get_clock(request: Request) -> Clock:
     """The app's clock (`create_app(clock=…)`; the wall clock by default): rule and webhook
     timestamps, acknowledgements and test sends read it, never the wall clock directly."""
-    clock: Clock = getattr(request.app.state, "clock", utcnow)
+    clock: Clock = request.app.state.clock
     return clock
+
+
+@dataclass
+class Services:
+    """What the composition root runs beside the API, opened and closed by the lifespan.
+    None: this process runs no such thing (a bare `create_app()`, `up --no-scheduler`)."""
+
+    scheduler: CrawlSchedules | None = None
+    delivery_worker: DeliveryWorker | None = None
+    alert_settings: AlertSettings | None = None
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_alert_settings_dep(services: ServicesDep) -> AlertSettings:
+    """The service's alert settings, else the environment's."""
+    return services.alert_settings or get_alert_settings()
+
+
+def get_delivery_worker(services: ServicesDep) -> DeliveryWorker | None:
+    return services.delivery_worker
+
+
+AlertSettingsDep = Annotated[AlertSettings, Depends(get_alert_settings_dep)]
+DeliveryWorkerDep = Annotated[DeliveryWorker | None, Depends(get_delivery_worker)]
 
 
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]

@@ -28,11 +28,10 @@ class GraphCollector(Collector):
 
     def collect(self) -> Iterator[Any]:
         state = self.app.state
-        driver = getattr(state, "driver", None)
-        if driver is None:
+        if not hasattr(state, "driver"):  # scraped before the lifespan opened the driver
             return
         try:
-            counts = ops_counts(driver, state.neo4j_settings.database)
+            counts = ops_counts(state.driver, state.neo4j_settings.database)
         except Exception as exc:  # the graph being down must not break the scrape
             log.warning("metrics: graph counts unavailable: %s", exc)
             up = GaugeMetricFamily("tokenwatch_graph_up", "the graph answered the scrape")
@@ -69,9 +68,9 @@ class GraphCollector(Collector):
         queue.add_metric([], counts.deliveries.get("pending", 0) +
                          counts.deliveries.get("sending", 0))
         yield queue
-        sched = getattr(state, "crawl_scheduler", None)
+        sched = state.services.scheduler
         crawls = GaugeMetricFamily("tokenwatch_crawls_running", "crawl subprocesses running")
-        crawls.add_metric([], len(sched.runtime.running) if sched is not None else 0)
+        crawls.add_metric([], sched.running_crawls if sched is not None else 0)
         yield crawls
 
 

@@ -4,6 +4,7 @@ webhook delivery worker; Ctrl-C stops all (in-flight webhook attempts finish fir
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import signal
 import threading
@@ -20,6 +21,7 @@ from alerts.delivery import DeliveryWorker
 from alerts.evaluate import AlertEvaluator
 from alerts.settings import get_alert_settings
 from api.app import create_app
+from api.deps import Services
 from api.settings import ApiSettings
 from crawlers.overlay import load_registry
 from crawlers.registry import SourceConfig
@@ -31,6 +33,7 @@ from tokenwatch.scheduler import (
     CrawlOutcome,
     CrawlScheduler,
     build_crawl_scheduler,
+    scheduled_jobs,
     spec_from_source,
 )
 from tokenwatch.settings import AppSettings
@@ -103,6 +106,53 @@ def _already_stopping(sig: int, _frame: FrameType | None) -> None:
     log.warning("signal %d during shutdown: already stopping", sig)
 
 
+@contextlib.contextmanager
+def running_services(settings: AppSettings, neo4j: Neo4jSettings, uri: str,
+                     sources: Sequence[SourceConfig], scheduler: bool,
+                     driver: Driver) -> Iterator[Services]:
+    """The delivery worker, the alert evaluator and the crawl scheduler (with the registry
+    watcher) on the service's one driver; stopped in order when the API's lifespan ends."""
+    alert_settings = get_alert_settings()
+    outbox.apply_alert_schema(driver, neo4j.database)
+    worker = DeliveryWorker(driver, alert_settings, neo4j.database).start()
+    with contextlib.ExitStack() as stack:
+        stack.callback(_stop_worker, worker, alert_settings.attempt_timeout_s + 5)
+        evaluator = AlertEvaluator(driver, alert_settings, neo4j.database, listeners=[worker.wake])
+        sched = None
+        if scheduler and settings.scheduler_enabled:
+            sched = build_crawl_scheduler(
+                sources, settings.sources_file, uri, settings.crawl_timeout_s, settings.data_dir,
+                jobs=scheduled_jobs(evaluator, alert_settings),
+            )
+            sched.runtime.on_finished.append(after_crawl(driver, evaluator, neo4j.database))
+            sched.start()
+            stack.callback(_stop_scheduler, sched)
+            watcher = registry_watcher(settings, sched, driver, neo4j.database).start()
+            stack.callback(watcher.stop)
+            log.info("scheduler %s (store %s)",
+                     "leading" if sched.is_leader else "in standby", sched.store_url)
+        yield Services(scheduler=sched, delivery_worker=worker, alert_settings=alert_settings)
+        # a repeated SIGTERM (a supervisor's) must not cut the ordered shutdown short; the
+        # handler stays until the process ends, past the embedded Neo4j's stop
+        _ignore_repeated_sigterm()
+        log.info("stopping at %s", datetime.now(UTC).isoformat())
+
+
+def _ignore_repeated_sigterm() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _already_stopping)
+
+
+def _stop_scheduler(sched: CrawlScheduler) -> None:
+    sched.shutdown()
+    log.info("scheduler stopped (lease released if held)")
+
+
+def _stop_worker(worker: DeliveryWorker, timeout: float) -> None:
+    worker.stop(timeout=timeout)
+    log.info("delivery worker stopped")
+
+
 def serve(
     settings: AppSettings,
     neo4j: Neo4jSettings,
@@ -110,51 +160,22 @@ def serve(
     port: int | None = None,
     scheduler: bool = True,
 ) -> None:
+    """One driver for everything: opened here, lent to the app; the services beside the API
+    are entered and left by the app's lifespan; the embedded Neo4j stops last."""
     api = ApiSettings()
-    alert_settings = get_alert_settings()
     sources = load_registry(settings.sources_file, settings.overlay_path)
     with graph_session(neo4j) as (driver, uri):
         prepare_graph(driver, sources, neo4j.database)
-        outbox.apply_alert_schema(driver, neo4j.database)
-        worker = DeliveryWorker(driver, alert_settings, neo4j.database).start()
-        evaluator = AlertEvaluator(driver, alert_settings, neo4j.database, listeners=[worker.wake])
-        sched = None
-        if scheduler and settings.scheduler_enabled:
-            sched = build_crawl_scheduler(
-                sources,
-                settings.sources_file,
-                uri,
-                settings.crawl_timeout_s,
-                settings.data_dir,
-                spike_interval_s=alert_settings.spike_interval_s,
-            )
-            sched.runtime.on_finished.append(after_crawl(driver, evaluator, neo4j.database))
-            sched.runtime.spike_check = evaluator.run_spikes
-            sched.start()
-            watcher = registry_watcher(settings, sched, driver, neo4j.database).start()
-            log.info(
-                "scheduler %s (store %s)",
-                "leading" if sched.is_leader else "in standby",
-                sched.store_url,
-            )
-        app = create_app(neo4j, uri=uri, api_settings=api)
-        app.state.crawl_scheduler = sched
-        app.state.delivery_worker = worker
-        app.state.alert_settings = alert_settings
+        app = create_app(
+            neo4j, uri=uri, api_settings=api, driver=driver,
+            services=functools.partial(running_services, settings, neo4j, uri, sources,
+                                       scheduler),
+        )
         config = uvicorn.Config(
             app, host=host or api.host, port=port or api.port, log_level=settings.log_level.lower()
         )
         try:
-            _Server(config).run()  # returns on SIGINT/SIGTERM, after the API has stopped
+            _Server(config).run()  # returns on SIGINT/SIGTERM, after the lifespan has ended
         finally:
-            # a repeated SIGTERM (a supervisor's) must not cut the ordered shutdown short; the
-            # handler stays until the process ends, past the embedded Neo4j's stop below
-            signal.signal(signal.SIGTERM, _already_stopping)
-            log.info("stopping at %s", datetime.now(UTC).isoformat())
-            if sched is not None:
-                watcher.stop()
-                sched.shutdown()
-                log.info("scheduler stopped (lease released if held)")
-            worker.stop(timeout=alert_settings.attempt_timeout_s + 5)
-            log.info("delivery worker stopped")
+            _ignore_repeated_sigterm()
     # leaving graph_session closed the driver and stopped an embedded Neo4j

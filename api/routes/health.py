@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import DriverDep, Neo4jSettingsDep
+from api.deps import DeliveryWorkerDep, DriverDep, Neo4jSettingsDep
 from api.schemas import Health, Ready
 from graph.db import ping
 from graph.ops import readiness
@@ -20,7 +20,7 @@ def health(driver: DriverDep, neo4j: Neo4jSettingsDep) -> JSONResponse:
 
 
 @router.get("/ready", response_model=Ready, responses={503: {"model": Ready}})
-def ready(request: Request, driver: DriverDep, neo4j: Neo4jSettingsDep) -> JSONResponse:
+def ready(driver: DriverDep, neo4j: Neo4jSettingsDep, worker: DeliveryWorkerDep) -> JSONResponse:
     """Readiness, for load balancers and orchestrators: 200 when the graph answers with its
     schema applied and the knowledge base loaded, and the delivery worker (if this process
     runs one) is alive; 503 with the reasons otherwise. `/health` is liveness."""
@@ -29,9 +29,7 @@ def ready(request: Request, driver: DriverDep, neo4j: Neo4jSettingsDep) -> JSONR
         problems.append("Neo4j does not answer")
     else:
         problems += readiness(driver, neo4j.database)
-    worker = getattr(request.app.state, "delivery_worker", None)
-    thread = getattr(worker, "_thread", None)
-    if worker is not None and thread is not None and not thread.is_alive():
+    if worker is not None and worker.died:
         problems.append("the webhook delivery worker stopped")
     body = Ready(ready=not problems, problems=problems)
     return JSONResponse(body.model_dump(), status_code=200 if not problems else 503)

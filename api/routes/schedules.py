@@ -1,28 +1,42 @@
 """Crawl schedules (operators): list, change, pause/resume, run now, scheduler run history.
 Reading needs any key; changing needs `admin`. 503 when this process runs no scheduler or is
-the standby of another one."""
+the standby of another one. The scheduler is whatever implements
+`api.scheduling.CrawlSchedules`, handed in by the composition root (api/ never imports it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.auth import Admin, Principal
+from api.deps import ServicesDep
 from api.errors import ApiError, Conflict, NotFound, Unprocessable, problems
+from api.scheduling import (
+    AlreadyRunning,
+    CrawlSchedules,
+    NotLeader,
+    RunTrigger,
+    Schedule,
+    ScheduledRun,
+    ScheduledRunState,
+    UnknownSchedule,
+)
 from api.schemas import Page
 from crawlers.registry import check_cron
-from tokenwatch.scheduler import AlreadyRunning, CrawlScheduler, NotLeader, UnknownSchedule
+
+T = TypeVar("T")
 
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {503: {
     "description": "no crawl scheduler in this process, or it is the standby of another",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }}
 router = APIRouter(tags=["schedules"], responses=UNAVAILABLE)
+legacy = APIRouter(include_in_schema=False)  # the one unversioned route kept (README)
 SourcePath = Annotated[str, Path(max_length=100)]
 
 
@@ -31,17 +45,16 @@ class SchedulerUnavailable(ApiError):
     title = "Scheduler unavailable"
 
 
-def crawl_scheduler(request: Request) -> CrawlScheduler:
-    sched: CrawlScheduler | None = getattr(request.app.state, "crawl_scheduler", None)
+def crawl_scheduler(services: ServicesDep) -> CrawlSchedules:
+    sched = services.scheduler
     if sched is None:
         raise SchedulerUnavailable("this process runs no crawl scheduler")
     if not sched.is_leader:
-        raise SchedulerUnavailable(f"standby: the job store is leased by "
-                                   f"{sched.lease.holder_now()}")
+        raise SchedulerUnavailable(f"standby: the job store is leased by {sched.leased_by()}")
     return sched
 
 
-SchedulerDep = Annotated[CrawlScheduler, Depends(crawl_scheduler)]
+SchedulerDep = Annotated[CrawlSchedules, Depends(crawl_scheduler)]
 
 
 class ScheduleOut(BaseModel):
@@ -52,6 +65,10 @@ class ScheduleOut(BaseModel):
     next_run_at: datetime | None = None
     interval_minutes: float | None = None
     cron: str | None = None
+
+    @classmethod
+    def of(cls, schedule: Schedule) -> ScheduleOut:
+        return cls(**asdict(schedule))
 
 
 class ScheduleIn(BaseModel):
@@ -74,13 +91,17 @@ class ScheduleIn(BaseModel):
 class RunOut(BaseModel):
     id: int
     source_id: str
-    trigger: Literal["schedule", "catchup", "manual"]
-    status: Literal["running", "ok", "failed", "timeout", "skipped", "missed"]
+    trigger: RunTrigger
+    status: ScheduledRunState
     scheduled_at: datetime | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
     exit_code: int | None = None
     detail: str | None = None
+
+    @classmethod
+    def of(cls, run: ScheduledRun) -> RunOut:
+        return cls(**asdict(run))
 
 
 class Accepted(BaseModel):
@@ -88,7 +109,7 @@ class Accepted(BaseModel):
     status: str = "queued"
 
 
-def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     try:
         return fn(*args, **kwargs)
     except UnknownSchedule as exc:
@@ -102,19 +123,26 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @router.get("/schedules", response_model=Page[ScheduleOut], responses=problems(404))
-def list_schedules(request: Request, _: Principal, sched: SchedulerDep) -> Any:
+def list_schedules(_: Principal, sched: SchedulerDep) -> Page[ScheduleOut]:
     """Every crawl job, in the list envelope of every other list (`items`, `next_cursor`,
     always null: one page). Changed from a bare JSON array; the unversioned `/schedules`
-    alias of early clients still answers the bare array."""
-    items = [ScheduleOut(**s) for s in _call(sched.schedules)]
-    if not request.url.path.startswith("/v1/"):
-        return JSONResponse(jsonable_encoder(items))
-    return Page[ScheduleOut](items=items, next_cursor=None)
+    of early clients still answers the bare array."""
+    return Page[ScheduleOut](items=_items(sched), next_cursor=None)
+
+
+@legacy.get("/schedules", response_model=list[ScheduleOut])
+def list_schedules_bare(_: Principal, sched: SchedulerDep) -> list[ScheduleOut]:
+    """The bare array early clients read (every other unversioned path redirects to /v1)."""
+    return _items(sched)
+
+
+def _items(sched: CrawlSchedules) -> list[ScheduleOut]:
+    return [ScheduleOut.of(s) for s in _call(sched.schedules)]
 
 
 @router.get("/schedules/{source_id}", response_model=ScheduleOut, responses=problems(404))
 def get_schedule(source_id: SourcePath, _: Principal, sched: SchedulerDep) -> ScheduleOut:
-    return ScheduleOut(**_call(sched.get, source_id))
+    return ScheduleOut.of(_call(sched.get, source_id))
 
 
 @router.patch("/schedules/{source_id}", response_model=ScheduleOut,
@@ -122,19 +150,19 @@ def get_schedule(source_id: SourcePath, _: Principal, sched: SchedulerDep) -> Sc
 def change_schedule(source_id: SourcePath, body: ScheduleIn, _: Admin,
                     sched: SchedulerDep) -> ScheduleOut:
     """Replace the trigger (kept across restarts until sources.yaml changes it)."""
-    return ScheduleOut(**_call(sched.reschedule, source_id, body.interval_minutes, body.cron))
+    return ScheduleOut.of(_call(sched.reschedule, source_id, body.interval_minutes, body.cron))
 
 
 @router.post("/schedules/{source_id}/pause", response_model=ScheduleOut,
              responses=problems(403, 404))
 def pause(source_id: SourcePath, _: Admin, sched: SchedulerDep) -> ScheduleOut:
-    return ScheduleOut(**_call(sched.pause, source_id))
+    return ScheduleOut.of(_call(sched.pause, source_id))
 
 
 @router.post("/schedules/{source_id}/resume", response_model=ScheduleOut,
              responses=problems(403, 404))
 def resume(source_id: SourcePath, _: Admin, sched: SchedulerDep) -> ScheduleOut:
-    return ScheduleOut(**_call(sched.resume, source_id))
+    return ScheduleOut.of(_call(sched.resume, source_id))
 
 
 @router.post("/schedules/{source_id}/run", response_model=Accepted, status_code=202,
@@ -151,4 +179,4 @@ def runs(source_id: SourcePath, _: Principal, sched: SchedulerDep,
     """Scheduler history, newest first: runs and their outcome, skips, misses, catch-ups.
     (Per-run crawl statistics are under /v1/sources/{id}/runs.)"""
     _call(sched.get, source_id)
-    return [RunOut(**r) for r in sched.runs(source_id, limit)]
+    return [RunOut.of(r) for r in sched.runs(source_id, limit)]

@@ -9,18 +9,25 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from alerts import channels, payloads, signing
 from alerts.delivery import Sender, test_send
 from alerts.errors import UnsafeUrl
-from alerts.settings import AlertSettings, get_alert_settings
+from alerts.settings import AlertSettings
 from alerts.ssrf import SsrfGuard
 from alerts.types import WebhookFormat
 from api.auth import Analyst, Principal
 from api.convert import plain
-from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
+from api.deps import (
+    AlertSettingsDep,
+    ClockDep,
+    DeliveryWorkerDep,
+    DriverDep,
+    Neo4jSettingsDep,
+    get_alert_settings_dep,
+)
 from api.errors import ApiError, Conflict, NotFound, Unprocessable, problems
 from graph import outbox
 
@@ -28,13 +35,7 @@ router = APIRouter(tags=["webhooks"])
 IdPath = Annotated[str, Path(max_length=100)]
 
 
-def alert_settings(request: Request) -> AlertSettings:
-    """The app's alert settings (`app.state.alert_settings`, else the environment)."""
-    settings: AlertSettings | None = getattr(request.app.state, "alert_settings", None)
-    return settings or get_alert_settings()
-
-
-AlertSettingsDep = Annotated[AlertSettings, Depends(alert_settings)]
+alert_settings = get_alert_settings_dep  # the service's alert settings (api/deps.py)
 
 
 class WebhookIn(BaseModel):
@@ -271,7 +272,7 @@ class ReplayOut(BaseModel):
 @router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/replay", response_model=ReplayOut,
              status_code=202, responses=problems(403, 404, 409))
 def replay(webhook_id: IdPath, delivery_id: IdPath, principal: Analyst, driver: DriverDep,
-           neo4j: Neo4jSettingsDep, request: Request, clock: ClockDep) -> ReplayOut:
+           neo4j: Neo4jSettingsDep, worker: DeliveryWorkerDep, clock: ClockDep) -> ReplayOut:
     """Queue the delivery again, same `webhook-id` and body, retry schedule from the start."""
     before = outbox.replay_delivery(driver, principal.owner, webhook_id, delivery_id,
                                     clock(), neo4j.database)
@@ -279,7 +280,6 @@ def replay(webhook_id: IdPath, delivery_id: IdPath, principal: Analyst, driver: 
         raise NotFound(f"no delivery {delivery_id!r} for webhook {webhook_id!r}")
     if before == "sending":
         raise Conflict("the delivery is being attempted right now")
-    worker = getattr(request.app.state, "delivery_worker", None)
     if worker is not None:
         worker.wake()
     return ReplayOut(id=delivery_id)

@@ -25,9 +25,9 @@ def client(api_client: Any, graph: Driver, alert_settings: AlertSettings) -> Ite
     from nlp.kb import load_kb
 
     write_kb(graph, load_kb(), None)  # rules name KB ids; the service always loads the KB
-    api_client.app.state.alert_settings = alert_settings
+    api_client.app.state.services.alert_settings = alert_settings
     yield api_client
-    api_client.app.state.alert_settings = None
+    api_client.app.state.services.alert_settings = None
 
 
 @pytest.fixture

@@ -32,13 +32,13 @@ EXAMPLES = 12
 def api_schema(driver: Driver, neo4j_settings: Neo4jSettings,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     app = create_app(neo4j_settings, api_settings=ApiSettings(admin_key=ADMIN, rate_per_min=0))
-    app.state.alert_settings = AlertSettings(attempt_timeout_s=0.5, allow_list=["127.0.0.1/32"])
+    app.state.services.alert_settings = AlertSettings(attempt_timeout_s=0.5, allow_list=["127.0.0.1/32"])
     store = f"sqlite:///{Path(tmp_path_factory.mktemp('sched')) / 'store.sqlite'}"
     runtime = CrawlRuntime(runlog=RunLog(open_engine(store)), timeout_s=5,
                            command=fake_crawl(0.0))
     sched = CrawlScheduler(store, [JobSpec("gov-cn", interval_s=3600)], runtime,
                            SchedSettings(lease_ttl_s=5)).start()
-    app.state.crawl_scheduler = sched
+    app.state.services.scheduler = sched
     yield schemathesis.openapi.from_asgi("/openapi.json", app).include(tag=TAGS)
     sched.shutdown()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawlers.reasons import describe, detail
-from tokenwatch.scheduler import _error_line
+from tokenwatch.scheduler.supervise import _error_line
 
 
 def test_reasons_name_the_cause_and_url() -> None:

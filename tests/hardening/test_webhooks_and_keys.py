@@ -37,9 +37,9 @@ def graph(driver: Driver, neo4j_settings: Neo4jSettings) -> Driver:
 
 @pytest.fixture
 def client(api_client: Any, graph: Driver) -> Iterator[Any]:
-    api_client.app.state.alert_settings = LOOPBACK_OK
+    api_client.app.state.services.alert_settings = LOOPBACK_OK
     yield api_client
-    api_client.app.state.alert_settings = None
+    api_client.app.state.services.alert_settings = None
 
 
 def test_percent_encoded_host_is_refused_for_what_it_is() -> None:
@@ -97,7 +97,7 @@ def test_enabling_rechecks_the_url_and_disabled_hooks_get_no_test(client: Any,
         assert sent.status_code == 409 and "disabled" in sent.json()["detail"]
         assert receiver.requests == []
 
-        client.app.state.alert_settings = NOTHING_ALLOWED  # loopback no longer allowed
+        client.app.state.services.alert_settings = NOTHING_ALLOWED  # loopback no longer allowed
         on = client.patch(f"/v1/webhooks/{wid}", headers=ana, json={"enabled": True})
         assert on.status_code == 422 and "webhook url refused" in on.json()["detail"]
         listed = client.get(f"/v1/webhooks/{wid}", headers=ana).json()

@@ -19,9 +19,9 @@ pytestmark = [pytest.mark.neo4j]
 def client(api_client: Any, make_scheduler: Any) -> Iterator[tuple[Any, CrawlScheduler]]:
     sched = make_scheduler([JobSpec("gov-cn", interval_s=3600), JobSpec("miit", cron="0 * * * *")],
                            command=fake_crawl(0.2))
-    api_client.app.state.crawl_scheduler = sched
+    api_client.app.state.services.scheduler = sched
     yield api_client, sched
-    api_client.app.state.crawl_scheduler = None
+    api_client.app.state.services.scheduler = None
 
 
 def test_schedules_list_change_pause_resume_run_and_history(client: Any, make_key: Any) -> None:
@@ -65,14 +65,14 @@ def test_schedules_list_change_pause_resume_run_and_history(client: Any, make_ke
 def test_no_scheduler_or_standby_is_503(api_client: Any, make_key: Any,
                                         make_scheduler: Any) -> None:
     reader = auth_headers(make_key("reader", "desk-a"))
-    api_client.app.state.crawl_scheduler = None
+    api_client.app.state.services.scheduler = None
     r = api_client.get("/v1/schedules", headers=reader)
     assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem")
     leader = make_scheduler([JobSpec("gov-cn", interval_s=3600)])
     standby = make_scheduler([JobSpec("gov-cn", interval_s=3600)])
     assert leader.is_leader and not standby.is_leader
-    api_client.app.state.crawl_scheduler = standby
+    api_client.app.state.services.scheduler = standby
     try:
         assert "standby" in api_client.get("/v1/schedules", headers=reader).json()["detail"]
     finally:
-        api_client.app.state.crawl_scheduler = None
+        api_client.app.state.services.scheduler = None

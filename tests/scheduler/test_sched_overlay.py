@@ -60,8 +60,8 @@ def test_overlay_changes_reach_the_running_scheduler(
     assert not watcher.check()  # nothing changed yet
     write(overlay, [{"id": "miit", "enabled": False}, entry("new-site", 30)], bump=5)
     assert watcher.check()
-    ids = [s["source_id"] for s in sched.schedules()]
+    ids = [s.source_id for s in sched.schedules()]
     assert ids == ["gov-cn", "new-site"]
     write(overlay, [{"id": "nosuch", "kind": "??"}], bump=10)  # a bad overlay is not applied
     assert not watcher.check()
-    assert [s["source_id"] for s in sched.schedules()] == ["gov-cn", "new-site"]
+    assert [s.source_id for s in sched.schedules()] == ["gov-cn", "new-site"]

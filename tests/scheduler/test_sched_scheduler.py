@@ -39,24 +39,24 @@ def wait_until(pred: Callable[[], bool], timeout: float = 20.0) -> bool:
 
 
 def statuses(s: CrawlScheduler, source: str = "gov-cn") -> list[tuple[str, str]]:
-    return [(r["trigger"], r["status"]) for r in reversed(s.runs(source))]
+    return [(r.trigger, r.status) for r in reversed(s.runs(source))]
 
 
 def test_jobs_persist_with_explicit_ids_and_are_replaced_on_restart(make_scheduler) -> None:
     a = make_scheduler([HOUR, JobSpec("miit", cron="*/30 * * * *")])
-    assert [j["source_id"] for j in a.schedules()] == ["gov-cn", "miit"]
+    assert [j.source_id for j in a.schedules()] == ["gov-cn", "miit"]
     a.pause("miit")
     a.reschedule("gov-cn", interval_minutes=15)
     a.shutdown()
     b = make_scheduler([HOUR, JobSpec("miit", cron="*/30 * * * *"), JobSpec("cac", interval_s=60)])
-    jobs = {j["source_id"]: j for j in b.schedules()}
+    jobs = {j.source_id: j for j in b.schedules()}
     assert sorted(jobs) == ["cac", "gov-cn", "miit"]  # no duplicates, new source added
-    assert jobs["gov-cn"]["interval_minutes"] == 15  # the API change survived the restart
-    assert jobs["miit"]["paused"] and jobs["miit"]["cron"] == "*/30 * * * *"
+    assert jobs["gov-cn"].interval_minutes == 15  # the API change survived the restart
+    assert jobs["miit"].paused and jobs["miit"].cron == "*/30 * * * *"
     b.shutdown()
     c = make_scheduler([JobSpec("gov-cn", interval_s=7200)])  # declared schedule changed
     [job] = c.schedules()
-    assert job["source_id"] == "gov-cn" and job["interval_minutes"] == 120
+    assert job.source_id == "gov-cn" and job.interval_minutes == 120
 
 
 def test_a_second_scheduler_on_the_same_store_refuses_to_run(make_scheduler) -> None:
@@ -101,7 +101,7 @@ def test_after_an_outage_each_job_runs_exactly_once_and_the_miss_is_recorded(
     time.sleep(0.3)
     for source in ("gov-cn", "miit"):
         assert statuses(b, source) == [("schedule", "missed"), ("catchup", "ok")]
-    assert all(j["next_run_at"] > datetime.now(UTC) for j in b.schedules())
+    assert all(j.next_run_at > datetime.now(UTC) for j in b.schedules())
     assert b._sched.get_job(CATCHUP_PREFIX + "gov-cn") is None  # one-off, gone
 
 
@@ -114,8 +114,8 @@ def test_a_crawl_still_running_is_not_started_twice(make_scheduler) -> None:
         s.trigger_now("gov-cn")
     s.pause("gov-cn")
     assert wait_until(lambda: not s.runtime.running, 5)
-    runs = [r for r in s.runs("gov-cn") if r["status"] != "skipped" and r["started_at"]]
-    spans = sorted((r["started_at"], r["ended_at"]) for r in runs)
+    runs = [r for r in s.runs("gov-cn") if r.status != "skipped" and r.started_at]
+    spans = sorted((r.started_at, r.ended_at) for r in runs)
     for (_, end1), (start2, _) in itertools.pairwise(spans):
         assert start2 >= end1  # never two crawls of one source at once
 
@@ -124,12 +124,12 @@ def test_crawls_are_subprocesses_with_a_time_limit(make_scheduler) -> None:
     s = make_scheduler([HOUR], command=fake_crawl(30), timeout_s=0.5)
     s.trigger_now("gov-cn")
     assert wait_until(lambda: ("manual", "timeout") in statuses(s), 10)
-    assert "killed after 0.5s" in s.runs("gov-cn")[0]["detail"]
+    assert "killed after 0.5s" in s.runs("gov-cn")[0].detail
     crash = make_scheduler([JobSpec("miit", interval_s=3600)], command=fake_crawl(0, 3),
                            start=False)
     assert crash.runtime.run("miit", "manual") == "failed"
     [run] = crash.runs("miit")
-    assert run["exit_code"] == 3 and "crawl miit" in run["detail"]
+    assert run.exit_code == 3 and "crawl miit" in run.detail
 
 
 def test_run_subprocess_kills_the_whole_process_group() -> None:
@@ -148,7 +148,7 @@ def test_unknown_sources_and_bad_crons_are_rejected(make_scheduler) -> None:
         s.pause("nope")
     with pytest.raises(ValueError):
         s.reschedule("gov-cn", cron="every tuesday")
-    assert s.reschedule("gov-cn", cron="0 8 * * 1-5")["cron"] == "0 8 * * 1-5"
+    assert s.reschedule("gov-cn", cron="0 8 * * 1-5").cron == "0 8 * * 1-5"
 
 
 def test_run_history_is_bounded_per_source(store_url: str) -> None:
@@ -168,8 +168,8 @@ def test_shutdown_stops_running_crawls_and_records_them(make_scheduler) -> None:
     proc = s.runtime.procs["gov-cn"]
     s.shutdown()
     assert wait_until(lambda: proc.poll() is not None, 10)
-    assert wait_until(lambda: s.runs("gov-cn")[0]["status"] == "failed", 10)
-    assert "interrupted" in s.runs("gov-cn")[0]["detail"]
+    assert wait_until(lambda: s.runs("gov-cn")[0].status == "failed", 10)
+    assert "interrupted" in s.runs("gov-cn")[0].detail
 
 
 def test_run_times_come_from_the_schedulers_clock(store_url: str) -> None:
@@ -179,7 +179,7 @@ def test_run_times_come_from_the_schedulers_clock(store_url: str) -> None:
     assert runtime.run("gov-cn", "manual") == "ok"
     clock.advance(hours=6)
     assert runtime.run("gov-cn", "manual") == "ok"
-    started = [r["started_at"] for r in runtime.runlog.list("gov-cn")]
+    started = [r.started_at for r in runtime.runlog.list("gov-cn")]
     assert started == [datetime(2031, 1, 2, 15, 0, tzinfo=UTC),
                        datetime(2031, 1, 2, 9, 0, tzinfo=UTC)]
 
