@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 from neo4j import Driver, ManagedTransaction
 
-from alerts.types import AlertDraft
 from graph import cypher
+from graph.alert_types import AlertDraft
 
 Row = dict[str, Any]
 Render = Callable[[Mapping[str, Any], str], str]  # (alert data, webhook format) -> body

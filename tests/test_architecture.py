@@ -36,14 +36,6 @@ RULES = {
 # the dedupe fingerprints it keeps on an Article, the title join and sentence rule it quotes
 GRAPH_VOCABULARY = frozenset({"crawlers.types", "crawlers.dedupe", "nlp.types", "nlp.text"})
 
-# TEMPORARY: upward imports being removed on other issue-13 branches (13c: schedules route
-# off the scheduler; 13a: outbox off alerts.types). Delete this list once both are merged.
-TEMPORARILY_ALLOWED = frozenset({
-    ("api/routes/schedules.py", "tokenwatch.scheduler"),
-    ("graph/outbox.py", "alerts.types"),
-})
-
-
 @dataclass(frozen=True)
 class Import:
     file: str  # relative to the repository root
@@ -95,7 +87,7 @@ def violation(imp: Import) -> str | None:
     """The rule `imp` breaks, or None."""
     mine, theirs = imp.source.split(".")[0], imp.target.split(".")[0]
     allowed = MAY_IMPORT[mine]
-    if allowed is None or mine == theirs or (imp.file, imp.target) in TEMPORARILY_ALLOWED:
+    if allowed is None or mine == theirs:
         return None
     if theirs not in allowed:
         return RULES[mine]
@@ -108,12 +100,6 @@ def test_imports_follow_the_flow() -> None:
     broken = [f"{i.file}:{i.line}: imports {i.target}: {why}"
               for i in project_imports() if (why := violation(i)) is not None]
     assert not broken, "imports against the flow:\n" + "\n".join(broken)
-
-
-def test_the_temporary_allowances_are_still_needed() -> None:
-    """Once a listed import is gone, its allowance must go too (so the list empties)."""
-    used = {(i.file, i.target) for i in project_imports()}
-    assert used >= TEMPORARILY_ALLOWED, f"no longer imported: {TEMPORARILY_ALLOWED - used}"
 
 
 def _cycle(edges: dict[str, set[str]]) -> list[str] | None:
