@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 
 from api import schemas
 from graph import read_models as rm
-from graph.temporal import native
 
 S = TypeVar("S", bound=BaseModel)
-
-
-def plain(value: Any) -> Any:
-    """Driver values with Neo4j temporals made native (kept for the management routes)."""
-    return native(value)
-
-
-def kind_of(labels: list[str] | None) -> str | None:
-    return rm.kind_of(labels)
 
 
 def day_start(day: date | None) -> datetime | None:

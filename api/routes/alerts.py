@@ -13,11 +13,11 @@ from pydantic import BaseModel, Field
 from alerts.types import Evidence, Severity
 from api import cursor as cursors
 from api.auth import Analyst, Principal
-from api.convert import plain
 from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
 from api.errors import NotFound, problems
 from api.schemas import Page
 from graph import outbox
+from graph.temporal import native
 
 router = APIRouter(tags=["alerts"])
 IdPath = Annotated[str, Path(max_length=100)]
@@ -52,7 +52,7 @@ class AlertOut(BaseModel):
 
 
 def _out(row: dict[str, Any]) -> AlertOut:
-    r = plain(row)
+    r = native(row)
     r["evidence"] = orjson.loads(r.pop("evidence_json", None) or "[]")
     return AlertOut(**{k: v for k, v in r.items() if k in AlertOut.model_fields})
 

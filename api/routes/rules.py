@@ -14,11 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from alerts.rules import DEFAULT_SEVERITY, SPEC_ADAPTER, RuleSpec
 from alerts.types import Severity
 from api.auth import Analyst, Principal
-from api.convert import plain
 from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
 from api.errors import NotFound, Unprocessable, problems
 from api.rule_ids import check_rule_ids
 from graph import outbox
+from graph.temporal import native
 
 router = APIRouter(tags=["alert rules"])
 IdPath = Annotated[str, Path(max_length=100)]
@@ -66,7 +66,7 @@ class RuleOut(BaseModel):
 
 
 def _out(row: dict[str, Any]) -> RuleOut:
-    r = plain(row)
+    r = native(row)
     return RuleOut(id=r["id"], name=r["name"], type=r["type"], severity=r["severity"],
                    cooldown_minutes=float(r.get("cooldown_s") or 0) / 60.0,
                    enabled=bool(r.get("enabled")), webhook_ids=list(r.get("webhook_ids") or []),

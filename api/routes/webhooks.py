@@ -19,7 +19,6 @@ from alerts.settings import AlertSettings
 from alerts.ssrf import SsrfGuard
 from alerts.types import WebhookFormat
 from api.auth import Analyst, Principal
-from api.convert import plain
 from api.deps import (
     AlertSettingsDep,
     ClockDep,
@@ -30,6 +29,7 @@ from api.deps import (
 )
 from api.errors import ApiError, Conflict, NotFound, Unprocessable, problems
 from graph import outbox
+from graph.temporal import native
 
 router = APIRouter(tags=["webhooks"])
 IdPath = Annotated[str, Path(max_length=100)]
@@ -113,7 +113,7 @@ class DeliveryOut(BaseModel):
 
 
 def _out(row: dict[str, Any], cls: type[WebhookOut] = WebhookOut) -> Any:
-    data = plain(row)
+    data = native(row)
     data["bot_signed"] = bool(data.get("bot_secret"))
     return cls(**{k: v for k, v in data.items() if k in cls.model_fields})
 
@@ -253,7 +253,7 @@ def list_deliveries(
     rows = outbox.list_deliveries(driver, principal.owner, webhook_id, status, limit,
                                   neo4j.database)
     out = []
-    for r in map(plain, rows):
+    for r in map(native, rows):
         log = [{"at": at, "status_code": code or None, "error": err or None, "ms": ms}
                for at, code, err, ms in zip(r.get("attempt_at") or [],
                                             r.get("attempt_status") or [],
