@@ -34,7 +34,9 @@ from alerts.retry import Outcome, judge, retry_delay
 from alerts.settings import AlertSettings
 from alerts.ssrf import SsrfGuard, attempt_deadline, guarded_client
 from graph import outbox
+from graph.access import Graph
 from graph.outbox import Claimed, Driver, new_id
+from graph.outbox_models import Webhook
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,7 @@ class DeliveryWorker:
                  sender: Sender | None = None, clock: Callable[[], datetime] = utcnow,
                  rng: random.Random | None = None) -> None:
         self.driver = driver
+        self.graph = Graph(driver, database, None)
         self.settings = settings
         self.database = database
         self.sender = sender or Sender(settings)
@@ -180,8 +183,7 @@ class DeliveryWorker:
         try:
             now = self.clock()
             lease_until = now + timedelta(seconds=self.settings.lease_s)
-            claimed = outbox.claim_deliveries(self.driver, now, lease_until, self.token, free,
-                                              self.database)
+            claimed = outbox.claim_deliveries(self.graph, now, lease_until, self.token, free)
         except BaseException:
             for _ in range(free):
                 self._slots.release()
@@ -218,63 +220,53 @@ class DeliveryWorker:
             due = time.monotonic() + delay
             with self._lock:
                 self._soonest = due if self._soonest is None else min(self._soonest, due)
-        kept = outbox.complete_delivery(self.driver, c.id, self.token, status, next_at,
+        kept = outbox.complete_delivery(self.graph, c.id, self.token, status, next_at,
                                         outcome.status_code, outcome.error,
-                                        outcome.duration_ms, now, self.database)
+                                        outcome.duration_ms, now)
         if not kept:
             log.warning("delivery %s: claim lost before the attempt was recorded", c.id)
         if outcome.ok:
             if c.failing:  # one write less per delivery to a healthy endpoint
-                outbox.webhook_succeeded(self.driver, c.webhook_id, now, self.database)
+                outbox.webhook_succeeded(self.graph, c.webhook_id, now)
             return
         log.info("delivery %s to %s failed: %s", c.id, c.url, outcome.error)
         if outcome.gone:
             self._disable(c.webhook_id, "the receiver answered 410 Gone", now)
             return
-        failing_since = outbox.webhook_failed(self.driver, c.webhook_id, now, self.database)
+        failing_since = outbox.webhook_failed(self.graph, c.webhook_id, now)
         if failing_since and (now - failing_since).total_seconds() >= s.disable_after_s:
             self._disable(c.webhook_id, f"failing without a success since "
                                         f"{failing_since.isoformat()}", now)
 
     def _disable(self, webhook_id: str, reason: str, now: datetime) -> None:
-        webhook = outbox.disable_webhook(self.driver, webhook_id, reason, now, self.database)
+        webhook = outbox.disable_webhook(self.graph, webhook_id, reason, now)
         if webhook is None:
             return
         log.warning("webhook %s disabled: %s", webhook_id, reason)
-        recorded = outbox.record_alerts(self.driver, [webhook_disabled_draft(webhook, reason)],
-                                        payloads.render, now, self.settings.max_evidence,
-                                        self.database)
+        recorded = outbox.record_alerts(self.graph, [webhook_disabled_draft(webhook, reason)],
+                                        payloads.render, now, self.settings.max_evidence)
         if any(r.deliveries for r in recorded):
             self.wake()
 
 
-def test_send(driver: Driver, sender: Sender, webhook: dict[str, Any], now: datetime,
-              database: str | None = None) -> TestResult:
+def test_send(g: Graph, sender: Sender, webhook: Webhook, now: datetime) -> TestResult:
     """Send a signed `webhook.test` event now and log it like any delivery (not retried)."""
-    data = {"id": new_id("tst"), "rule_id": None, "rule_type": "test", "owner": webhook["owner"],
-            "severity": "info", "title": "Tokenwatch test event",
-            "summary": "This is a test delivery from Tokenwatch.",
-            "dedupe_key": "test", "entities": [], "evidence": [], "created_at": now}
-    body = payloads.render(data, webhook.get("format") or "generic", event="webhook.test")
-    row = outbox.new_delivery_row(None, webhook["id"], webhook["owner"], "webhook.test", body,
-                                  now, status="sending")
+    data: dict[str, Any] = {
+        "id": new_id("tst"), "rule_id": None, "rule_type": "test", "owner": webhook.owner,
+        "severity": "info", "title": "Tokenwatch test event",
+        "summary": "This is a test delivery from Tokenwatch.",
+        "dedupe_key": "test", "entities": [], "evidence": [], "created_at": now}
+    body = payloads.render(data, webhook.format, event="webhook.test")
+    row = outbox.new_delivery_row(None, webhook.id, webhook.owner, "webhook.test", body, now,
+                                  status="sending")
     row["claim"] = "test"
-    outbox.insert_delivery(driver, None, row, database)
-    keys = [webhook["secret"]]
-    expires = webhook.get("previous_secret_expires_at")
-    if webhook.get("previous_secret") and expires is not None and _native(expires) > now:
-        keys.append(webhook["previous_secret"])
-    outcome = sender.send(webhook["url"], row["id"], body, tuple(keys),
-                          webhook.get("format") or "generic", webhook.get("bot_secret"))
-    outbox.complete_delivery(driver, row["id"], "test", "succeeded" if outcome.ok else "failed",
-                             None, outcome.status_code, outcome.error, outcome.duration_ms,
-                             now, database)
+    outbox.insert_delivery(g, row)
+    outcome = sender.send(webhook.url, row["id"], body, webhook.secrets_at(now), webhook.format,
+                          webhook.bot_secret)
+    outbox.complete_delivery(g, row["id"], "test", "succeeded" if outcome.ok else "failed",
+                             None, outcome.status_code, outcome.error, outcome.duration_ms, now)
     return TestResult(row["id"], outcome.ok, outcome.status_code, outcome.error,
                       outcome.duration_ms)
 
 
 test_send.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value

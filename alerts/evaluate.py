@@ -17,17 +17,19 @@ from pydantic import ValidationError
 
 from alerts import payloads
 from alerts.clock import utcnow
-from alerts.rules import (
-    BATCH_EVALUATORS,
-    SPEC_ADAPTER,
+from alerts.facts import (
     ArticleFact,
     BatchFacts,
     MentionCounts,
     ObservationFact,
     RiskFact,
+    SourceRunHistory,
+)
+from alerts.rules import (
+    BATCH_EVALUATORS,
+    SPEC_ADAPTER,
     Rule,
     SourceHealthSpec,
-    SourceRunHistory,
     SpikeSpec,
     eval_source_health,
     eval_spike,
@@ -38,8 +40,9 @@ from alerts.settings import AlertSettings
 from alerts.types import AlertDraft, Evidence
 from crawlers.types import Article
 from graph import outbox, writer
+from graph.access import Graph
 from graph.outbox import Driver, Recorded
-from graph.temporal import native
+from graph.outbox_models import DisabledWebhook, StoredRule
 from nlp.kb import load_kb
 from nlp.text import Sentences
 from nlp.types import Extraction
@@ -50,13 +53,12 @@ BATCH_TYPES = tuple(BATCH_EVALUATORS)
 BatchHook = Callable[[Sequence[tuple[Article, Extraction]]], None]
 
 
-def rule_from_row(row: dict[str, Any]) -> Rule:
-    return Rule(id=row["id"], owner=row["owner"], name=row.get("name") or row["id"],
-                severity=row.get("severity") or "warning",
-                cooldown_s=float(row.get("cooldown_s") or 0.0),
-                enabled=bool(row.get("enabled", True)),
-                webhook_ids=tuple(row.get("webhook_ids") or ()),
-                spec=SPEC_ADAPTER.validate_json(row["spec"]))
+def rule_from_stored(stored: StoredRule) -> Rule:
+    """The pure rule of a stored one; ValidationError when its definition no longer reads."""
+    return Rule(id=stored.id, owner=stored.owner, name=stored.name or stored.id,
+                severity=stored.severity, cooldown_s=stored.cooldown_s, enabled=stored.enabled,
+                webhook_ids=tuple(stored.webhook_ids),
+                spec=SPEC_ADAPTER.validate_json(stored.spec))
 
 
 def page_issuers(article: Article) -> list[str]:
@@ -158,15 +160,15 @@ def previous_rows(items: Sequence[tuple[Article, Extraction]],
     return rows
 
 
-def webhook_disabled_draft(webhook: dict[str, Any], reason: str) -> AlertDraft:
+def webhook_disabled_draft(webhook: DisabledWebhook, reason: str) -> AlertDraft:
     return AlertDraft(
-        rule_id=None, rule_type="system", owner=webhook["owner"], severity="critical",
-        title=f"Webhook disabled: {webhook['url']}"[:200],
-        summary=f"Webhook {webhook['id']} ({webhook['url']}) was disabled: {reason}. "
+        rule_id=None, rule_type="system", owner=webhook.owner, severity="critical",
+        title=f"Webhook disabled: {webhook.url}"[:200],
+        summary=f"Webhook {webhook.id} ({webhook.url}) was disabled: {reason}. "
                 "Pending deliveries are kept; re-enable it to resume.",
-        dedupe_key=f"system:webhook_disabled:{webhook['id']}",
+        dedupe_key=f"system:webhook_disabled:{webhook.id}",
         evidence=(Evidence(sentence=reason),), cooldown_s=0.0,
-        exclude_webhooks=(webhook["id"],),
+        exclude_webhooks=(webhook.id,),
     )
 
 
@@ -179,20 +181,24 @@ class AlertEvaluator:
     # called with the recorded alerts when any delivery was queued (e.g. wake the worker)
     listeners: list[Callable[[list[Recorded]], None]] = field(default_factory=list)
 
+    @property
+    def graph(self) -> Graph:
+        return Graph(self.driver, self.database, None)
+
     def rules(self, types: Iterable[str]) -> list[Rule]:
         out = []
-        for row in outbox.enabled_rules(self.driver, list(types), self.database):
+        for stored in outbox.enabled_rules(self.graph, list(types)):
             try:
-                out.append(rule_from_row(row))
-            except (ValidationError, KeyError, ValueError) as exc:
-                log.error("alert rule %s skipped: unreadable definition: %s", row.get("id"), exc)
+                out.append(rule_from_stored(stored))
+            except (ValidationError, ValueError) as exc:
+                log.error("alert rule %s skipped: unreadable definition: %s", stored.id, exc)
         return out
 
     def record(self, drafts: Sequence[AlertDraft]) -> list[Recorded]:
         if not drafts:
             return []
-        recorded = outbox.record_alerts(self.driver, drafts, payloads.render, self.clock(),
-                                        self.settings.max_evidence, self.database)
+        recorded = outbox.record_alerts(self.graph, drafts, payloads.render, self.clock(),
+                                        self.settings.max_evidence)
         if any(r.deliveries for r in recorded):
             for listener in self.listeners:
                 listener(recorded)
@@ -202,14 +208,13 @@ class AlertEvaluator:
         rules = self.rules(BATCH_TYPES)
         if not rules or not items:
             return []
-        kinds = outbox.source_kinds(self.driver, [a.source_id for a, _ in items], self.database)
+        kinds = outbox.source_kinds(self.graph, [a.source_id for a, _ in items])
         # the writer stored this batch under the survivors of curated merges: so do the facts
         moved = outbox.merged_redirects(
-            self.driver, sorted({i for a, e in items for i in entity_refs(a, e)}), self.database)
+            self.graph, sorted({i for a, e in items for i in entity_refs(a, e)}))
         previous: dict[str, float] = {}
         if any(r.spec.type == "metric" for r in rules):
-            previous = outbox.previous_observations(
-                self.driver, previous_rows(items, moved), self.database)
+            previous = outbox.previous_observations(self.graph, previous_rows(items, moved))
         return self.record(evaluate_batch(rules, batch_facts(items, kinds, previous, moved,
                                                       kb_names()),
                                           self.watches(rules)))
@@ -221,8 +226,7 @@ class AlertEvaluator:
             base = watch_base(rule.spec)
             if base is not None:
                 ids, sectors, related = base
-                out[rule.id] = outbox.expand_watchlist(self.driver, ids, sectors, related,
-                                                       self.database)
+                out[rule.id] = outbox.expand_watchlist(self.graph, ids, sectors, related)
         return out
 
     def on_batch(self, items: Sequence[tuple[Article, Extraction]]) -> None:
@@ -239,16 +243,10 @@ class AlertEvaluator:
             spec = rule.spec
             assert isinstance(spec, SpikeSpec)
             window_start = now - timedelta(hours=spec.window_hours)
-            rows = outbox.mention_counts(self.driver, spec.entities, now, window_start,
-                                         window_start - timedelta(days=spec.baseline_days),
-                                         self.database)
-            counts = [MentionCounts(
-                entity_id=r["entity_id"], window=int(r["window"]), baseline=int(r["baseline"]),
-                evidence=tuple(Evidence(article_id=e["id"], url=e["url"], title=e["title"],
-                                        sentence=e["sentence"] or e["title"],
-                                        source_id=e["source_id"],
-                                        published_at=_native(e["published_at"]))
-                               for e in r["recent"])) for r in rows]
+            windows = outbox.mention_counts(self.graph, spec.entities, now, window_start,
+                                            window_start - timedelta(days=spec.baseline_days))
+            counts = [MentionCounts(entity_id=w.entity_id, window=w.window, baseline=w.baseline,
+                                    evidence=tuple(w.recent)) for w in windows]
             drafts += eval_spike(rule, spec, counts, kb_names())
         return self.record(drafts)
 
@@ -258,20 +256,15 @@ class AlertEvaluator:
             return []
         specs = [r.spec for r in rules if isinstance(r.spec, SourceHealthSpec)]
         depth = max(s.failures for s in specs)
-        rows = outbox.recent_crawl_runs(self.driver, source_ids, depth, self.database)
-        runs = [SourceRunHistory(source_id=r["source_id"], statuses=tuple(r["statuses"]),
-                          last_error=", ".join(r["last_error_kinds"] or []) or None,
-                          healths=tuple(r["healths"]), last_reason=r["last_health_reason"])
-                for r in rows]
+        runs = [SourceRunHistory(source_id=h.source_id, statuses=tuple(h.statuses),
+                                 last_error=", ".join(h.last_error_kinds) or None,
+                                 healths=tuple(h.healths), last_reason=h.last_health_reason)
+                for h in outbox.recent_crawl_runs(self.graph, source_ids, depth)]
         drafts: list[AlertDraft] = []
         for rule in rules:
             assert isinstance(rule.spec, SourceHealthSpec)
             drafts += eval_source_health(rule, rule.spec, runs)
         return self.record(drafts)
-
-
-def _native(value: Any) -> Any:
-    return native(value)
 
 
 def batch_hooks(driver: Driver, database: str | None = None,

@@ -1,22 +1,29 @@
 """Alert rules: their typed definitions and their evaluation against facts (pure: no I/O).
 
-The facts of one ingest batch (`BatchFacts`) are built by `alerts.evaluate` from the
-(Article, Extraction) pairs plus what only the graph knows (source kinds, the previous
-observation of each subject); spike and source-health rules get counts read on a schedule.
+The facts of one ingest batch (`BatchFacts`, alerts/facts.py) are built by `alerts.evaluate`
+from the (Article, Extraction) pairs plus what only the graph knows (source kinds, the
+previous observation of each subject); spike and source-health rules get counts read on a
+schedule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from alerts import figures
+from alerts.facts import (
+    ArticleFact,
+    BatchFacts,
+    MentionCounts,
+    ObservationFact,
+    SourceRunHistory,
+)
 from alerts.types import AlertDraft, Evidence, Severity
 from crawlers.types import SourceKind
+from graph.alert_types import merge_evidence
 from nlp.types import Currency, MetricKind, Period, RiskCategory
 
 Ids = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=200)]
@@ -163,58 +170,6 @@ class Rule(BaseModel):
     @classmethod
     def _tuple(cls, v: object) -> object:
         return tuple(v) if isinstance(v, list) else v
-
-
-# --- facts ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ArticleFact:
-    id: str
-    url: str
-    title: str
-    source_id: str
-    source_kind: str | None
-    published_at: datetime | None
-    text: str = ""
-    entity_ids: frozenset[str] = frozenset()
-    entity_sentences: dict[str, str] = field(default_factory=dict)  # first sentence per entity
-    policy_ids: tuple[str, ...] = ()  # policies the article issues or announces
-    issuers: tuple[str, ...] = ()  # agency ids / issuer names of those policies
-    policy_titles: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ObservationFact:
-    id: str
-    article_id: str
-    kind: str
-    value: float
-    quote: str | None
-    subject_id: str | None
-    subject_text: str | None
-    period: str | None = None
-    currency: str | None = None
-    side: str | None = None
-    previous_value: float | None = None  # the previous observation of this subject and kind
-
-
-@dataclass(frozen=True)
-class RiskFact:
-    id: str
-    article_id: str
-    category: str
-    score: float
-    quote: str
-    entity_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class BatchFacts:
-    articles: dict[str, ArticleFact]
-    observations: tuple[ObservationFact, ...] = ()
-    risks: tuple[RiskFact, ...] = ()
-    names: Mapping[str, str] = field(default_factory=dict)  # entity id -> display name
 
 
 def _evidence(article: ArticleFact | None, sentence: str | None) -> Evidence:
@@ -429,29 +384,14 @@ def group(drafts: Sequence[AlertDraft]) -> list[AlertDraft]:
             continue
         first = by_key[k]
         by_key[k] = first.model_copy(update={
-            "evidence": _merge_evidence(first.evidence, d.evidence),
+            "evidence": merge_evidence(first.evidence, d.evidence),
             "entities": tuple(sorted(set(first.entities) | set(d.entities))),
             "triggered_by": tuple(dict.fromkeys((*first.triggered_by, *d.triggered_by))),
         })
     return list(by_key.values())
 
 
-def _merge_evidence(a: Iterable[Evidence], b: Iterable[Evidence]) -> tuple[Evidence, ...]:
-    seen: dict[tuple[str | None, str | None], Evidence] = {}
-    for ev in (*a, *b):
-        seen.setdefault((ev.article_id, ev.sentence), ev)
-    return tuple(seen.values())
-
-
 # --- spike and source health (evaluated on a schedule / after crawl runs) ---------------
-
-
-@dataclass(frozen=True)
-class MentionCounts:
-    entity_id: str
-    window: int  # articles mentioning the entity within the window
-    baseline: int  # within the baseline period before the window
-    evidence: tuple[Evidence, ...] = ()
 
 
 def eval_spike(rule: Rule, spec: SpikeSpec, counts: Sequence[MentionCounts],
@@ -472,15 +412,6 @@ def eval_spike(rule: Rule, spec: SpikeSpec, counts: Sequence[MentionCounts],
             [f"Article:{e.article_id}" for e in c.evidence if e.article_id],
         ))
     return out
-
-
-@dataclass(frozen=True)
-class SourceRunHistory:
-    source_id: str
-    statuses: tuple[str, ...]  # newest first
-    last_error: str | None = None
-    healths: tuple[str, ...] = ()  # newest first: ok | degraded | blocked_by_robots
-    last_reason: str | None = None  # the newest run's health reason
 
 
 _CONDITION_TITLES = {"failed": "Source failing", "degraded": "Source degraded",

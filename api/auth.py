@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Final, Literal
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -35,6 +35,7 @@ from neo4j import Driver
 from api.deps import DriverDep, Neo4jSettingsDep, SettingsDep
 from api.errors import ApiError
 from graph import apikeys
+from graph.access import Graph
 
 Role = Literal["reader", "analyst", "admin", "operator"]
 ROLES: Final[tuple[Role, ...]] = ("reader", "analyst", "admin", "operator")
@@ -107,22 +108,20 @@ def new_key() -> tuple[str, str, str]:
     return f"tw_{key_id}_{secret}", key_id, hash_secret(secret)
 
 
-def issue_key(driver: Driver, role: Role, owner: str, name: str = "",
-              database: str | None = None) -> tuple[str, dict[str, Any]]:
+def issue_key(g: Graph, role: Role, owner: str, name: str = "") -> tuple[str, apikeys.ApiKey]:
     """Create a key; the key string is returned once and never stored."""
     if role not in _RANK:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     key, key_id, key_hash = new_key()
-    record = apikeys.create_key(driver, key_id, owner, role, name, key_hash, database)
-    return key, record
+    return key, apikeys.create_key(g, key_id, owner, role, name, key_hash)
 
 
 def ensure_admin_key(driver: Driver, key: str, database: str | None = None) -> str:
     """Make `key` a valid operator key of owner `admin` (idempotent); returns its id. The key
     in the service's own environment belongs to whoever runs it: it is not owner-scoped."""
     key_id, secret = parse_key(key)
-    apikeys.ensure_key(driver, key_id, "admin", "operator", "bootstrap (TOKENWATCH_ADMIN_KEY)",
-                       hash_secret(secret), database)
+    apikeys.ensure_key(Graph(driver, database, None), key_id, "admin", "operator",
+                       "bootstrap (TOKENWATCH_ADMIN_KEY)", hash_secret(secret))
     return key_id
 
 
@@ -197,16 +196,17 @@ def _verify(driver: Driver, key: str, database: str | None, timeout: float,
     cached = cache.get(key_id, key_hash)
     if cached is not None:
         return cached
-    record = apikeys.get_key(driver, key_id, database, timeout)
+    g = Graph(driver, database, timeout)
+    record = apikeys.get_key(g, key_id)
     if record is None and bootstrap and hmac.compare_digest(key, bootstrap):
         # the configured admin key is re-ensured if the graph lost it (a wiped database)
         ensure_admin_key(driver, key, database)
-        record = apikeys.get_key(driver, key_id, database, timeout)
-    if (record is None or record.get("revoked")
-            or not hmac.compare_digest(str(record.get("hash", "")), key_hash)
-            or record.get("role") not in _RANK):
+        record = apikeys.get_key(g, key_id)
+    if (record is None or record.revoked
+            or not hmac.compare_digest(record.hash or "", key_hash)
+            or record.role not in _RANK):
         raise Unauthorized("unknown or revoked API key")
-    principal = ApiPrincipal(key_id=key_id, owner=str(record["owner"]), role=record["role"])
+    principal = ApiPrincipal(key_id=key_id, owner=record.owner, role=record.role)  # type: ignore[arg-type]
     cache.put(key_id, key_hash, principal)
     return principal
 

@@ -2,7 +2,7 @@
 
 Everything a route reaches is on `app.state` under a typed name set by `create_app` and its
 lifespan (`api_settings`, `clock`, `driver`, `neo4j_settings`, `services`); no route reads
-`app.state` itself."""
+`app.state` itself, and routes reach the graph only through `GraphDep`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from alerts.delivery import DeliveryWorker
 from alerts.settings import AlertSettings, get_alert_settings
 from api.scheduling import CrawlSchedules
 from api.settings import ApiSettings
-from graph.reader import Reads
+from graph.access import Graph
 from graph.settings import Neo4jSettings
 
 
@@ -81,9 +81,11 @@ DriverDep = Annotated[Driver, Depends(get_driver)]
 Neo4jSettingsDep = Annotated[Neo4jSettings, Depends(get_neo4j_settings)]
 
 
-def get_reads(driver: DriverDep, neo4j: Neo4jSettingsDep, settings: SettingsDep) -> Reads:
-    """Read transactions with the API's server-side query timeout."""
-    return Reads(driver, neo4j.database, settings.query_timeout_s)
+def get_graph(driver: DriverDep, neo4j: Neo4jSettingsDep, settings: SettingsDep) -> Graph:
+    """Where every route's queries run, reads and writes: the app's driver and database, with
+    the API's server-side query timeout (tests/test_architecture.py keeps routes to it)."""
+    return Graph(driver, neo4j.database, settings.query_timeout_s)
 
 
-ReadsDep = Annotated[Reads, Depends(get_reads)]
+GraphDep = Annotated[Graph, Depends(get_graph)]
+ReadsDep = GraphDep  # the name the read routes (and the console) were written against

@@ -5,12 +5,12 @@ refused with the field, the id and the closest known id. Ids are checked against
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from alerts.figures import NATIONAL_NAMES
 from alerts.rules import MetricSpec, PolicySpec, RiskSpec, RuleSpec, SourceHealthSpec, SpikeSpec
 from api.errors import Unprocessable
-from graph import outbox
+from graph import db, outbox
+from graph.access import Graph
 from nlp.kb import load_kb
 from nlp.text import closest
 
@@ -42,17 +42,17 @@ def _suggestion(word: str, what: str, known: Iterable[str]) -> str:
     return f' (did you mean "{best}"?)' if best else ""
 
 
-def check_rule_ids(driver: Any, spec: RuleSpec, database: str | None) -> None:
+def check_rule_ids(g: Graph, spec: RuleSpec) -> None:
     """Unprocessable (422) naming the first unknown id of each field, with a suggestion."""
     problems = []
     for field, what, ids in _fields(spec):
-        found = outbox.known_ids(driver, ids, what, database)
+        found = outbox.known_ids(g, ids, what)
         missing = [i for i in ids if i not in found]
         if not missing:
             continue
         pool: Iterable[str] = found
         if what != "entity":
-            pool = outbox.known_ids(driver, _all(driver, what, database), what, database)
+            pool = outbox.known_ids(g, _all(g, what), what)
         hints = [f"{field}: unknown {what} id {m!r}{_suggestion(m, what, pool)}"
                  for m in missing[:3]]
         problems += hints
@@ -60,10 +60,8 @@ def check_rule_ids(driver: Any, spec: RuleSpec, database: str | None) -> None:
         raise Unprocessable("; ".join(problems) + ". A rule naming an unknown id never fires.")
 
 
-def _all(driver: Any, what: str, database: str | None) -> list[str]:
+def _all(g: Graph, what: str) -> list[str]:
     if what == "source":
-        from graph import db
-
-        return db.source_ids(driver, database)
+        return db.source_ids(g)
     sectors = {e.sector for e in load_kb() if e.sector}
     return sorted(sectors)

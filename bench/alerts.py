@@ -40,6 +40,7 @@ from alerts.settings import AlertSettings  # noqa: E402
 from alerts.types import AlertDraft, Evidence  # noqa: E402
 from crawlers.types import Article  # noqa: E402
 from graph import db, outbox, writer  # noqa: E402
+from graph.access import Graph  # noqa: E402
 from graph.embedded import embedded_neo4j, free_port  # noqa: E402
 from graph.settings import Neo4jSettings  # noqa: E402
 from nlp import Extractor  # noqa: E402
@@ -127,16 +128,17 @@ def latency(driver: Any, database: str | None, settings: AlertSettings, n: int,
     now = datetime.now(UTC)
     writer.write_sources(driver, [writer.SourceRow("bench", "Bench", "industry", "zh", "")],
                          database)
-    outbox.save_webhook(driver, {"id": "whk_bench", "owner": "bench", "url": sink_http.url,
-                                 "format": "generic", "secret": secret, "enabled": True,
-                                 "created_at": now}, database)
+    g = Graph(driver, database, None)
+    outbox.save_webhook(g, {"id": "whk_bench", "owner": "bench", "url": sink_http.url,
+                            "format": "generic", "secret": secret, "enabled": True,
+                            "created_at": now})
     spec = {"type": "metric", "condition": "price_cut", "threshold": 0.5,
             "subjects": ["deepseek-v3"], "kind": None, "period": None, "currency": None,
             "direction": "any"}
-    outbox.save_rule(driver, {"id": "rul_bench", "owner": "bench", "name": "bench",
-                              "type": "metric", "severity": "critical", "cooldown_s": 0.0,
-                              "enabled": True, "webhook_ids": [], "spec": json.dumps(spec),
-                              "created_at": now}, database)
+    outbox.save_rule(g, {"id": "rul_bench", "owner": "bench", "name": "bench",
+                         "type": "metric", "severity": "critical", "cooldown_s": 0.0,
+                         "enabled": True, "webhook_ids": [], "spec": json.dumps(spec),
+                         "created_at": now})
     worker = DeliveryWorker(driver, settings, database).start()
     evaluator = AlertEvaluator(driver, settings, database, listeners=[worker.wake] if wake else [])
     gsink = GraphSink(driver, Extractor.get(), database, on_batch=[evaluator.on_batch])
@@ -168,15 +170,16 @@ def throughput(driver: Any, database: str | None, settings: AlertSettings,
     outbox.apply_alert_schema(driver, database)
     sink_http = Sink()
     now = datetime.now(UTC)
-    outbox.save_webhook(driver, {"id": "whk_bench", "owner": "bench", "url": sink_http.url,
-                                 "format": "generic", "secret": signing.new_secret(),
-                                 "enabled": True, "created_at": now}, database)
+    g = Graph(driver, database, None)
+    outbox.save_webhook(g, {"id": "whk_bench", "owner": "bench", "url": sink_http.url,
+                            "format": "generic", "secret": signing.new_secret(),
+                            "enabled": True, "created_at": now})
     drafts = [AlertDraft(rule_id=None, rule_type="bench", owner="bench", severity="info",
                          title=f"alert {i}", summary="bench", dedupe_key=f"k{i}",
                          evidence=(Evidence(url=f"https://b.example.cn/{i}", sentence="s"),))
               for i in range(backlog)]
     t0 = time.perf_counter()
-    outbox.record_alerts(driver, drafts, payloads.render, now, database=database)
+    outbox.record_alerts(g, drafts, payloads.render, now)
     write_s = time.perf_counter() - t0
     worker = DeliveryWorker(driver, settings, database)
     t1 = time.perf_counter()

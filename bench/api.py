@@ -87,7 +87,7 @@ def main() -> None:
               f"({args.articles:,} articles, {len(ents):,} entities) "
               f"written in {time.perf_counter() - t0:.0f}s", flush=True)
 
-        key, _ = issue_key(driver, "reader", "bench")
+        key, _ = issue_key(Reads(driver, None, None), "reader", "bench")
         api_settings = ApiSettings(rate_per_min=0, key_cache_s=60)
         port = free_port()
         server = serve(create_app(neo4j, api_settings=api_settings), port)

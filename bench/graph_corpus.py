@@ -18,6 +18,7 @@ from neo4j import Driver
 
 from crawlers.types import Article
 from graph import db, writer
+from graph.access import Graph
 from graph.embedded import embedded_neo4j, free_port
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
@@ -132,7 +133,7 @@ def article(rng: random.Random, i: int, ents: list[Ent]) -> tuple[Article, Extra
 
 
 def write_entities(driver: Driver, ents: list[Ent]) -> None:
-    write_kb(driver, ents)
+    write_kb(Graph(driver), ents)
     writer.write_sources(driver, [writer.SourceRow(f"src-{i}", f"Source {i}", "industry",
                                                    "zh", f"https://s{i}.test") for i in range(20)])
 

@@ -5,6 +5,7 @@ Defined here, below alerts, so the outbox (graph/outbox.py) needs nothing from a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
@@ -26,6 +27,15 @@ class Evidence(BaseModel):
     sentence: str | None = None
     source_id: str | None = None
     published_at: datetime | None = None
+
+
+def merge_evidence(a: Iterable[Evidence], b: Iterable[Evidence],
+                   limit: int | None = None) -> tuple[Evidence, ...]:
+    """`a` then what `b` adds: one piece of evidence per (article, sentence), first kept."""
+    seen: dict[tuple[str | None, str | None], Evidence] = {}
+    for ev in (*a, *b):
+        seen.setdefault((ev.article_id, ev.sentence), ev)
+    return tuple(seen.values())[:limit]
 
 
 class AlertDraft(BaseModel):

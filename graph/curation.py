@@ -8,14 +8,13 @@ so later ingests and KB reloads land on the survivor."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from neo4j import Driver, ManagedTransaction, Query, unit_of_work
+from neo4j import ManagedTransaction
 
 from graph import cypher
+from graph.access import Graph
 from graph.errors import GraphError
-
-_KINDS = {label: kind for kind, label in cypher.ENTITY_LABELS.items()}
+from graph.read_models import Entity, kind_of
 
 
 class CurationError(GraphError):
@@ -28,32 +27,34 @@ class CurationError(GraphError):
 
 @dataclass(frozen=True)
 class MergeResult:
-    survivor: dict[str, Any]
+    survivor: Entity | None  # None: an earlier merge's survivor is gone since
     moved: int
     already_merged: bool
 
 
-def _kind(labels: list[str] | None) -> str | None:
-    return next((_KINDS[lbl] for lbl in labels or [] if lbl in _KINDS), None)
+@dataclass(frozen=True)
+class AliasAdded:
+    entity: Entity
+    added: bool  # False: the entity already had the alias
 
 
-def merge_entities(driver: Driver, source: str, target: str, database: str | None = None,
-                   timeout: float | None = None) -> MergeResult:
+def merge_entities(g: Graph, source: str, target: str) -> MergeResult:
     if source == target:
         raise CurationError("an entity cannot be merged into itself")
 
     def work(tx: ManagedTransaction) -> MergeResult:
         pair = tx.run(cypher.CURATION_PAIR, source=source, target=target).single()
         assert pair is not None
-        target_kind = _kind(pair["target_labels"])
+        target_kind = kind_of(pair["target_labels"])
         if target_kind is None:
             raise CurationError(f"no entity with id {target!r}", not_found=True)
         if pair["source_labels"] is None:
             if pair["merged_into"] == target:
                 survivor = tx.run(cypher.ENTITY_CORE, id=target).single()
-                return MergeResult(dict(survivor["entity"]) if survivor else {}, 0, True)
+                return MergeResult(Entity.node(survivor["entity"], survivor["labels"])
+                                   if survivor else None, 0, True)
             raise CurationError(f"no entity with id {source!r}", not_found=True)
-        kind = _kind(pair["source_labels"])
+        kind = kind_of(pair["source_labels"])
         if kind != target_kind:
             raise CurationError(f"cannot merge a {kind} into a {target_kind}")
         moved = 0
@@ -68,19 +69,14 @@ def merge_entities(driver: Driver, source: str, target: str, database: str | Non
             moved += int(rec["moved"]) if rec else 0
         rec = tx.run(cypher.merge_entity_nodes(kind), source=source, target=target).single()
         assert rec is not None
-        return MergeResult(dict(rec["entity"]), moved, False)
+        return MergeResult(Entity.node(rec["entity"], pair["source_labels"]), moved, False)
 
-    timed = unit_of_work(timeout=timeout)(work) if timeout else work
-    with driver.session(database=database) as session:
-        return session.execute_write(timed)
+    return g.write(work)
 
 
-def add_alias(driver: Driver, entity_id: str, alias: str, database: str | None = None,
-              timeout: float | None = None) -> tuple[dict[str, Any], list[str], bool] | None:
-    """(entity, labels, added) or None when there is no such entity."""
-    records, _, _ = driver.execute_query(Query(cypher.ADD_ALIAS, timeout=timeout),
-                                         {"id": entity_id, "alias": alias}, database_=database)
-    if not records:
+def add_alias(g: Graph, entity_id: str, alias: str) -> AliasAdded | None:
+    """None when there is no such entity."""
+    rows = g.write_rows(cypher.ADD_ALIAS, id=entity_id, alias=alias)
+    if not rows:
         return None
-    rec = records[0]
-    return dict(rec["entity"]), list(rec["labels"]), bool(rec["added"])
+    return AliasAdded(Entity.node(rows[0]["entity"], rows[0]["labels"]), bool(rows[0]["added"]))

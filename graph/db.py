@@ -8,6 +8,7 @@ from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
 
 from graph import cypher
+from graph.access import Graph
 from graph.errors import GraphError
 from graph.settings import Neo4jSettings
 
@@ -66,14 +67,13 @@ def apply_schema(driver: Driver, database: str | None = None) -> None:
     driver.execute_query("CALL db.awaitIndexes(120)", database_=database)
 
 
-def ping(driver: Driver, database: str | None = None) -> bool:
+def ping(g: Graph) -> bool:
     try:
-        records, _, _ = driver.execute_query(cypher.PING, database_=database)
-        return bool(records and records[0]["ok"] == 1)
+        rows = g.rows(cypher.PING)
+        return bool(rows and rows[0]["ok"] == 1)
     except Exception:
         return False
 
 
-def source_ids(driver: Driver, database: str | None = None) -> list[str]:
-    records, _, _ = driver.execute_query(cypher.ALL_SOURCE_IDS, database_=database)
-    return [r["id"] for r in records]
+def source_ids(g: Graph) -> list[str]:
+    return [r["id"] for r in g.rows(cypher.ALL_SOURCE_IDS)]

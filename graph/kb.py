@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import ManagedTransaction
 
 from graph import cypher
+from graph.access import Graph
 
 _PROPS = (
     "name", "name_zh", "name_en", "aliases", "tickers", "sector", "vendor", "parent",
@@ -83,7 +84,7 @@ def _merged_ids(tx: ManagedTransaction, ids: list[str]) -> set[str]:
     return {r["id"] for r in tx.run(cypher.MERGED_REDIRECTS, ids=ids)}
 
 
-def write_kb(driver: Driver, kb: Any, database: str | None = None) -> int:
+def write_kb(g: Graph, kb: Any) -> int:
     """MERGE every KB entry and relation in one transaction; idempotent. Returns the number of
     entries written."""
     all_ids = sorted(e.id for e in _entries(kb))
@@ -96,5 +97,4 @@ def write_kb(driver: Driver, kb: Any, database: str | None = None) -> int:
             tx.run(cypher.merge_kb_relations(rel, from_kind, to_kind), rows=rows).consume()
         return sum(len(v) for v in nodes.values())
 
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
+    return g.write(work)

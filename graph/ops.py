@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from neo4j import Driver
 
+from graph.access import Graph
+
 OPS_COUNTS = """
 CALL () { MATCH (c:CrawlRun) RETURN collect([c.status, c.error_kinds, c.error_counts]) AS runs }
 CALL () { MATCH (a:Article) RETURN count(a) AS articles }
@@ -41,11 +43,10 @@ def ops_counts(driver: Driver, database: str | None = None,
     return out
 
 
-def readiness(driver: Driver, database: str | None = None) -> list[str]:
+def readiness(g: Graph) -> list[str]:
     """What keeps the graph from serving (empty when ready): no schema, no knowledge base."""
     problems = []
-    constraints, _, _ = driver.execute_query(CONSTRAINT_COUNT, database_=database)
-    kb, _, _ = driver.execute_query(KB_COUNT, database_=database)
+    constraints, kb = g.rows(CONSTRAINT_COUNT), g.rows(KB_COUNT)
     if int(constraints[0]["n"]) == 0:
         problems.append("the schema is not applied (no constraints)")
     if int(kb[0]["n"]) == 0:

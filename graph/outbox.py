@@ -1,5 +1,7 @@
 """Alert rules, webhooks, alerts and the delivery outbox in Neo4j. All Cypher is in
-graph.cypher (section "alerts, webhooks, deliveries").
+graph.cypher (section "alerts, webhooks, deliveries"). Reads hand typed models upward
+(graph/outbox_models.py); every function takes a `Graph` handle, so an API request's
+queries keep its server-side timeout.
 
 The outbox: `record_alerts` writes an Alert and one Delivery per target webhook in the same
 transaction, with the rendered body, so that an alert is never stored without its deliveries
@@ -9,6 +11,8 @@ claim token; a worker that dies leaves its claims to expire and be picked up aga
 
 from __future__ import annotations
 
+import functools
+import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,9 +21,24 @@ from typing import Any
 
 import orjson
 from neo4j import Driver, ManagedTransaction
+from pydantic import ValidationError
 
 from graph import cypher
-from graph.alert_types import AlertDraft
+from graph.access import Graph
+from graph.alert_types import AlertDraft, Evidence, merge_evidence
+from graph.outbox_models import Delivery as DeliveryRecord
+from graph.outbox_models import (
+    DisabledWebhook,
+    MentionWindow,
+    RunHistory,
+    StoredAlert,
+    StoredRule,
+    Webhook,
+    signing_secrets,
+)
+from graph.temporal import to_datetime
+
+log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 Render = Callable[[Mapping[str, Any], str], str]  # (alert data, webhook format) -> body
@@ -29,13 +48,8 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(10)}"
 
 
-def _rows(driver: Driver, query: str, database: str | None, **params: Any) -> list[Row]:
-    records, _, _ = driver.execute_query(query, params, database_=database)
-    return [r.data() for r in records]
-
-
-def _one(driver: Driver, query: str, database: str | None, key: str, **params: Any) -> Any:
-    rows = _rows(driver, query, database, **params)
+def _one(g: Graph, query: str, key: str, **params: Any) -> Any:
+    rows = g.write_rows(query, **params)
     return rows[0][key] if rows else None
 
 
@@ -47,55 +61,60 @@ def apply_alert_schema(driver: Driver, database: str | None = None) -> None:
 # --- rules and webhooks (owner-scoped) --------------------------------------------------
 
 
-def save_rule(driver: Driver, row: Row, database: str | None = None) -> Row:
-    return dict(_one(driver, cypher.MERGE_RULE, database, "rule", row=row))
+def save_rule(g: Graph, row: Row) -> StoredRule:
+    return StoredRule.of(_one(g, cypher.MERGE_RULE, "rule", row=row))
 
 
-def get_rule(driver: Driver, owner: str, rule_id: str, database: str | None = None) -> Row | None:
-    return _one(driver, cypher.GET_RULE, database, "rule", owner=owner, id=rule_id)
+def get_rule(g: Graph, owner: str, rule_id: str) -> StoredRule | None:
+    rows = g.rows(cypher.GET_RULE, owner=owner, id=rule_id)
+    return StoredRule.of(rows[0]["rule"]) if rows else None
 
 
-def list_rules(driver: Driver, owner: str, database: str | None = None) -> list[Row]:
-    return [r["rule"] for r in _rows(driver, cypher.LIST_RULES, database, owner=owner)]
+def list_rules(g: Graph, owner: str) -> list[StoredRule]:
+    return [StoredRule.of(r["rule"]) for r in g.rows(cypher.LIST_RULES, owner=owner)]
 
 
-def update_rule(driver: Driver, owner: str, rule_id: str, props: Row,
-                database: str | None = None) -> Row | None:
-    return _one(driver, cypher.UPDATE_RULE, database, "rule", owner=owner, id=rule_id,
-                props=props)
+def update_rule(g: Graph, owner: str, rule_id: str, props: Row) -> StoredRule | None:
+    found = _one(g, cypher.UPDATE_RULE, "rule", owner=owner, id=rule_id, props=props)
+    return StoredRule.of(found) if found is not None else None
 
 
-def delete_rule(driver: Driver, owner: str, rule_id: str, database: str | None = None) -> bool:
-    return _one(driver, cypher.DELETE_RULE, database, "id", owner=owner, id=rule_id) is not None
+def delete_rule(g: Graph, owner: str, rule_id: str) -> bool:
+    return _one(g, cypher.DELETE_RULE, "id", owner=owner, id=rule_id) is not None
 
 
-def enabled_rules(driver: Driver, types: Sequence[str], database: str | None = None) -> list[Row]:
-    return [r["rule"] for r in _rows(driver, cypher.ENABLED_RULES, database, types=list(types))]
+def enabled_rules(g: Graph, types: Sequence[str]) -> list[StoredRule]:
+    """Every enabled rule of these types; a node that is not a rule any more (a hand edit)
+    is logged and skipped. Whether its `spec` still reads is the caller's to judge."""
+    out = []
+    for r in g.rows(cypher.ENABLED_RULES, types=list(types)):
+        try:
+            out.append(StoredRule.of(r["rule"]))
+        except ValidationError as exc:
+            log.error("alert rule %s skipped: unreadable node: %s", r["rule"].get("id"), exc)
+    return out
 
 
-def save_webhook(driver: Driver, row: Row, database: str | None = None) -> Row:
-    return dict(_one(driver, cypher.MERGE_WEBHOOK, database, "webhook", row=row))
+def save_webhook(g: Graph, row: Row) -> Webhook:
+    return Webhook.of(_one(g, cypher.MERGE_WEBHOOK, "webhook", row=row))
 
 
-def get_webhook(driver: Driver, owner: str, webhook_id: str,
-                database: str | None = None) -> Row | None:
-    return _one(driver, cypher.GET_WEBHOOK, database, "webhook", owner=owner, id=webhook_id)
+def get_webhook(g: Graph, owner: str, webhook_id: str) -> Webhook | None:
+    rows = g.rows(cypher.GET_WEBHOOK, owner=owner, id=webhook_id)
+    return Webhook.of(rows[0]["webhook"]) if rows else None
 
 
-def list_webhooks(driver: Driver, owner: str, database: str | None = None) -> list[Row]:
-    return [r["webhook"] for r in _rows(driver, cypher.LIST_WEBHOOKS, database, owner=owner)]
+def list_webhooks(g: Graph, owner: str) -> list[Webhook]:
+    return [Webhook.of(r["webhook"]) for r in g.rows(cypher.LIST_WEBHOOKS, owner=owner)]
 
 
-def update_webhook(driver: Driver, owner: str, webhook_id: str, props: Row,
-                   database: str | None = None) -> Row | None:
-    return _one(driver, cypher.UPDATE_WEBHOOK, database, "webhook", owner=owner,
-                id=webhook_id, props=props)
+def update_webhook(g: Graph, owner: str, webhook_id: str, props: Row) -> Webhook | None:
+    found = _one(g, cypher.UPDATE_WEBHOOK, "webhook", owner=owner, id=webhook_id, props=props)
+    return Webhook.of(found) if found is not None else None
 
 
-def delete_webhook(driver: Driver, owner: str, webhook_id: str,
-                   database: str | None = None) -> bool:
-    return _one(driver, cypher.DELETE_WEBHOOK, database, "id", owner=owner,
-                id=webhook_id) is not None
+def delete_webhook(g: Graph, owner: str, webhook_id: str) -> bool:
+    return _one(g, cypher.DELETE_WEBHOOK, "id", owner=owner, id=webhook_id) is not None
 
 
 # --- alerts + deliveries (the outbox) ----------------------------------------------------
@@ -106,13 +125,6 @@ class Recorded:
     alert_id: str
     created: bool  # False: a repeat grouped into an alert still within its cooldown
     deliveries: int
-
-
-def _merge_evidence(old: list[Row], new: list[Row], limit: int) -> list[Row]:
-    seen: dict[tuple[Any, Any], Row] = {}
-    for ev in (*old, *new):
-        seen.setdefault((ev.get("article_id"), ev.get("sentence")), ev)
-    return list(seen.values())[:limit]
 
 
 def _link_triggers(tx: ManagedTransaction, alert_id: str, triggered_by: Sequence[str]) -> None:
@@ -138,8 +150,10 @@ def _record_one(tx: ManagedTransaction, draft: AlertDraft, render: Render, now: 
     existing = tx.run(cypher.RECENT_ALERT, owner=draft.owner, dedupe_key=draft.dedupe_key,
                       since=since).single()
     if existing is not None:
-        merged = _merge_evidence(orjson.loads(existing["evidence_json"] or "[]"), evidence,
-                                 max_evidence)
+        stored = [Evidence.model_validate(e)
+                  for e in orjson.loads(existing["evidence_json"] or "[]")]
+        merged = [e.model_dump(mode="json")
+                  for e in merge_evidence(stored, draft.evidence, max_evidence)]
         entities = sorted(set(existing["entities"] or []) | set(draft.entities))
         # the title and summary say the latest figure (a grouped alert stays current)
         tx.run(cypher.REPEAT_ALERT, id=existing["id"], now=now, entities=entities,
@@ -183,15 +197,15 @@ def new_delivery_row(alert_id: str | None, webhook_id: str, owner: str, event: s
     }
 
 
-def record_alerts(driver: Driver, drafts: Sequence[AlertDraft], render: Render, now: datetime,
-                  max_evidence: int = 20, database: str | None = None) -> list[Recorded]:
+def record_alerts(g: Graph, drafts: Sequence[AlertDraft], render: Render, now: datetime,
+                  max_evidence: int = 20) -> list[Recorded]:
     """Each draft in its own transaction: the alert (or the repeat) and its deliveries."""
     out = []
-    with driver.session(database=database) as session:
-        for draft in drafts:
-            rec = session.execute_write(_record_one, draft, render, now, max_evidence)
-            if rec is not None:
-                out.append(rec)
+    for draft in drafts:
+        rec = g.write(functools.partial(_record_one, draft=draft, render=render, now=now,
+                                        max_evidence=max_evidence))
+        if rec is not None:
+            out.append(rec)
     return out
 
 
@@ -209,112 +223,104 @@ class Claimed:
     bot_secret: str | None = None  # a DingTalk/Feishu bot's own signing secret
 
 
-def claim_deliveries(driver: Driver, now: datetime, lease_until: datetime, token: str,
-                     limit: int, database: str | None = None) -> list[Claimed]:
-    rows = _rows(driver, cypher.CLAIM_DELIVERIES, database, now=now, lease_until=lease_until,
-                 token=token, limit=limit)
-    out = []
-    for r in rows:
-        keys = [r["secret"]]
-        expires = r["previous_secret_expires_at"]
-        if r["previous_secret"] and expires is not None and expires.to_native() > now:
-            keys.append(r["previous_secret"])
-        out.append(Claimed(id=r["id"], body=r["body"], attempts=int(r["attempts"] or 0),
-                           alert_id=r["alert_id"], webhook_id=r["webhook_id"], url=r["url"],
-                           secrets=tuple(keys), failing=bool(r["failing"]),
-                           format=r.get("format") or "generic", bot_secret=r.get("bot_secret")))
-    return out
+def _claimed(r: Row, now: datetime) -> Claimed:
+    keys = signing_secrets(r["secret"], r["previous_secret"],
+                           to_datetime(r["previous_secret_expires_at"]), now)
+    return Claimed(id=r["id"], body=r["body"], attempts=int(r["attempts"] or 0),
+                   alert_id=r["alert_id"], webhook_id=r["webhook_id"], url=r["url"],
+                   secrets=keys, failing=bool(r["failing"]),
+                   format=r.get("format") or "generic", bot_secret=r.get("bot_secret"))
 
 
-def complete_delivery(driver: Driver, delivery_id: str, token: str, status: str,
+def claim_deliveries(g: Graph, now: datetime, lease_until: datetime, token: str,
+                     limit: int) -> list[Claimed]:
+    rows = g.write_rows(cypher.CLAIM_DELIVERIES, now=now, lease_until=lease_until, token=token,
+                        limit=limit)
+    return [_claimed(r, now) for r in rows]
+
+
+def complete_delivery(g: Graph, delivery_id: str, token: str, status: str,
                       next_attempt_at: datetime | None, status_code: int | None,
-                      error: str | None, duration_ms: float, now: datetime,
-                      database: str | None = None) -> bool:
+                      error: str | None, duration_ms: float, now: datetime) -> bool:
     """Record one attempt; False when the claim was lost (lease expired and re-claimed)."""
-    return _one(driver, cypher.COMPLETE_DELIVERY, database, "id", id=delivery_id, token=token,
-                status=status, next_attempt_at=next_attempt_at, status_code=status_code,
-                error=error, duration_ms=float(duration_ms), now=now) is not None
+    return _one(g, cypher.COMPLETE_DELIVERY, "id", id=delivery_id, token=token, status=status,
+                next_attempt_at=next_attempt_at, status_code=status_code, error=error,
+                duration_ms=float(duration_ms), now=now) is not None
 
 
-def insert_delivery(driver: Driver, alert_id: str | None, row: Row,
-                    database: str | None = None) -> None:
+def insert_delivery(g: Graph, row: Row) -> None:
     """A delivery not tied to a stored alert (test sends) is linked to its webhook only."""
-    driver.execute_query(cypher.CREATE_TEST_DELIVERY, row=row, database_=database)
+    g.write_rows(cypher.CREATE_TEST_DELIVERY, row=row)
 
 
-def webhook_succeeded(driver: Driver, webhook_id: str, now: datetime,
-                      database: str | None = None) -> None:
-    driver.execute_query(cypher.WEBHOOK_SUCCEEDED, id=webhook_id, now=now, database_=database)
+def webhook_succeeded(g: Graph, webhook_id: str, now: datetime) -> None:
+    g.write_rows(cypher.WEBHOOK_SUCCEEDED, id=webhook_id, now=now)
 
 
-def webhook_failed(driver: Driver, webhook_id: str, now: datetime,
-                   database: str | None = None) -> datetime | None:
-    since = _one(driver, cypher.WEBHOOK_FAILED, database, "failing_since", id=webhook_id, now=now)
-    return since.to_native() if since is not None else None
+def webhook_failed(g: Graph, webhook_id: str, now: datetime) -> datetime | None:
+    return to_datetime(_one(g, cypher.WEBHOOK_FAILED, "failing_since", id=webhook_id, now=now))
 
 
-def disable_webhook(driver: Driver, webhook_id: str, reason: str, now: datetime,
-                    database: str | None = None) -> Row | None:
+def disable_webhook(g: Graph, webhook_id: str, reason: str,
+                    now: datetime) -> DisabledWebhook | None:
     """Returns the webhook when this call disabled it (None if it already was)."""
-    rows = _rows(driver, cypher.DISABLE_WEBHOOK, database, id=webhook_id, reason=reason, now=now)
-    return rows[0] if rows else None
+    rows = g.write_rows(cypher.DISABLE_WEBHOOK, id=webhook_id, reason=reason, now=now)
+    return DisabledWebhook.of(rows[0]) if rows else None
 
 
-def list_deliveries(driver: Driver, owner: str, webhook_id: str, status: str | None,
-                    limit: int, database: str | None = None) -> list[Row]:
-    return [r["delivery"] for r in _rows(driver, cypher.LIST_DELIVERIES, database, owner=owner,
-                                         webhook_id=webhook_id, status=status, limit=limit)]
+def list_deliveries(g: Graph, owner: str, webhook_id: str, status: str | None,
+                    limit: int) -> list[DeliveryRecord]:
+    rows = g.rows(cypher.LIST_DELIVERIES, owner=owner, webhook_id=webhook_id, status=status,
+                  limit=limit)
+    return [DeliveryRecord.of(r["delivery"]) for r in rows]
 
 
-def replay_delivery(driver: Driver, owner: str, webhook_id: str, delivery_id: str,
-                    now: datetime, database: str | None = None) -> str | None:
+def replay_delivery(g: Graph, owner: str, webhook_id: str, delivery_id: str,
+                    now: datetime) -> str | None:
     """The status before the replay ('sending' means: not replayed, in flight), or None."""
-    return _one(driver, cypher.REPLAY_DELIVERY, database, "before", owner=owner,
-                webhook_id=webhook_id, id=delivery_id, now=now)
+    return _one(g, cypher.REPLAY_DELIVERY, "before", owner=owner, webhook_id=webhook_id,
+                id=delivery_id, now=now)
 
 
-def delivery_counts(driver: Driver, database: str | None = None) -> dict[str, int]:
-    rows = _rows(driver, cypher.DELIVERY_STATUS_COUNTS, database)
-    return {r["status"]: int(r["n"]) for r in rows}
+def delivery_counts(g: Graph) -> dict[str, int]:
+    """Deliveries by status."""
+    return {r["status"]: int(r["n"]) for r in g.rows(cypher.DELIVERY_STATUS_COUNTS)}
 
 
-def get_alert(driver: Driver, owner: str, alert_id: str,
-              database: str | None = None) -> Row | None:
-    rows = _rows(driver, cypher.GET_ALERT, database, owner=owner, id=alert_id)
+def get_alert(g: Graph, owner: str, alert_id: str) -> StoredAlert | None:
+    rows = g.rows(cypher.GET_ALERT, owner=owner, id=alert_id)
     if not rows:
         return None
-    return {**rows[0]["alert"], "deliveries": rows[0]["deliveries"]}
+    return StoredAlert.of({**rows[0]["alert"], "deliveries": rows[0]["deliveries"]})
 
 
-def list_alerts(driver: Driver, owner: str, *, status: str | None = None,
+def list_alerts(g: Graph, owner: str, *, status: str | None = None,
                 severities: Sequence[str] | None = None, rule_id: str | None = None,
                 since: datetime | None = None, entity: str | None = None,
-                cursor: tuple[datetime, str] | None = None, limit: int = 50,
-                database: str | None = None) -> list[Row]:
+                cursor: tuple[datetime, str] | None = None,
+                limit: int = 50) -> list[StoredAlert]:
     created, cid = cursor if cursor else (None, None)
-    rows = _rows(driver, cypher.LIST_ALERTS, database, owner=owner, status=status,
-                 severities=list(severities) if severities else None, rule_id=rule_id,
-                 since=since, entity=entity, cursor_created=created, cursor_id=cid, limit=limit)
-    return [r["alert"] for r in rows]
+    rows = g.rows(cypher.LIST_ALERTS, owner=owner, status=status,
+                  severities=list(severities) if severities else None, rule_id=rule_id,
+                  since=since, entity=entity, cursor_created=created, cursor_id=cid, limit=limit)
+    return [StoredAlert.of(r["alert"]) for r in rows]
 
 
-def ack_alert(driver: Driver, owner: str, alert_id: str, by: str, now: datetime,
-              database: str | None = None) -> Row | None:
-    return _one(driver, cypher.ACK_ALERT, database, "alert", owner=owner, id=alert_id, by=by,
-                now=now)
+def ack_alert(g: Graph, owner: str, alert_id: str, by: str, now: datetime) -> StoredAlert | None:
+    found = _one(g, cypher.ACK_ALERT, "alert", owner=owner, id=alert_id, by=by, now=now)
+    return StoredAlert.of(found) if found is not None else None
 
 
 # --- facts the rules need from the graph ---------------------------------------------------
 
 
-def source_kinds(driver: Driver, source_ids: Sequence[str],
-                 database: str | None = None) -> dict[str, str]:
-    rows = _rows(driver, cypher.SOURCE_KINDS, database, ids=sorted(set(source_ids)))
+def source_kinds(g: Graph, source_ids: Sequence[str]) -> dict[str, str]:
+    """Source id -> its kind."""
+    rows = g.rows(cypher.SOURCE_KINDS, ids=sorted(set(source_ids)))
     return {r["id"]: r["kind"] for r in rows}
 
 
-def previous_observations(driver: Driver, rows: Sequence[Row],
-                          database: str | None = None) -> dict[str, float]:
+def previous_observations(g: Graph, rows: Sequence[Row]) -> dict[str, float]:
     """For each new observation row (id, kind, subject_id, subject_text, period, side,
     currency, as_of: its date, or its article's publication day; published_at): the value of
     the latest observation of the same subject and kind dated before it (as_of, else the
@@ -322,51 +328,41 @@ def previous_observations(driver: Driver, rows: Sequence[Row],
     a previous one."""
     if not rows:
         return {}
-    found = _rows(driver, cypher.PREVIOUS_OBSERVATIONS, database, rows=list(rows))
+    found = g.rows(cypher.PREVIOUS_OBSERVATIONS, rows=list(rows))
     return {r["id"]: float(r["previous"]) for r in found if r["previous"] is not None}
 
 
-def merged_redirects(driver: Driver, ids: Sequence[str],
-                     database: str | None = None) -> dict[str, str]:
+def merged_redirects(g: Graph, ids: Sequence[str]) -> dict[str, str]:
     """Curated merges among `ids`: merged-away id -> survivor id (what the writer applies)."""
     if not ids:
         return {}
-    found = _rows(driver, cypher.MERGED_REDIRECTS, database, ids=sorted(set(ids)))
+    found = g.rows(cypher.MERGED_REDIRECTS, ids=sorted(set(ids)))
     return {r["id"]: r["into"] for r in found if r["into"]}
 
 
-def mention_counts(driver: Driver, entities: Sequence[str], now: datetime,
-                   window_start: datetime, baseline_start: datetime,
-                   database: str | None = None) -> list[Row]:
-    return _rows(driver, cypher.MENTION_COUNTS, database, entities=sorted(set(entities)),
-                 now=now, window_start=window_start, baseline_start=baseline_start)
+def mention_counts(g: Graph, entities: Sequence[str], now: datetime, window_start: datetime,
+                   baseline_start: datetime) -> list[MentionWindow]:
+    rows = g.rows(cypher.MENTION_COUNTS, entities=sorted(set(entities)), now=now,
+                  window_start=window_start, baseline_start=baseline_start)
+    return [MentionWindow.of(r) for r in rows]
 
 
-def recent_crawl_runs(driver: Driver, sources: Sequence[str], n: int,
-                      database: str | None = None) -> list[Row]:
-    ids = list(sources) or [r["id"] for r in _rows(driver, cypher.ALL_SOURCE_IDS, database)]
-    return _rows(driver, cypher.RECENT_CRAWL_RUNS, database, sources=ids, n=n)
+def recent_crawl_runs(g: Graph, sources: Sequence[str], n: int) -> list[RunHistory]:
+    ids = list(sources) or [r["id"] for r in g.rows(cypher.ALL_SOURCE_IDS)]
+    return [RunHistory.of(r) for r in g.rows(cypher.RECENT_CRAWL_RUNS, sources=ids, n=n)]
 
 
-def list_crawl_runs(driver: Driver, source_id: str, limit: int,
-                    database: str | None = None) -> list[Row]:
-    return [r["run"] for r in _rows(driver, cypher.LIST_CRAWL_RUNS, database,
-                                    source_id=source_id, limit=limit)]
-
-
-def expand_watchlist(driver: Driver, ids: Sequence[str], sectors: Sequence[str], related: bool,
-                     database: str | None = None) -> frozenset[str]:
+def expand_watchlist(g: Graph, ids: Sequence[str], sectors: Sequence[str],
+                     related: bool) -> frozenset[str]:
     """The ids, every company of the sectors, and (with `related`) their models and
     subsidiaries."""
-    found = _one(driver, cypher.WATCHLIST, database, "ids", ids=list(ids), sectors=list(sectors),
-                 related=related)
-    return frozenset(found or ids)
+    rows = g.rows(cypher.WATCHLIST, ids=list(ids), sectors=list(sectors), related=related)
+    return frozenset((rows[0]["ids"] if rows else None) or ids)
 
 
-def known_ids(driver: Driver, ids: Sequence[str], what: str,
-              database: str | None = None) -> set[str]:
+def known_ids(g: Graph, ids: Sequence[str], what: str) -> set[str]:
     """Which of `ids` exist as entities (`what="entity"`), sources or sectors."""
     if what == "sector":
-        return {r["s"] for r in _rows(driver, cypher.KNOWN_SECTORS, database)} & set(ids)
+        return {r["s"] for r in g.rows(cypher.KNOWN_SECTORS)} & set(ids)
     query = cypher.KNOWN_SOURCE_IDS if what == "source" else cypher.KNOWN_ENTITY_IDS
-    return {r["id"] for r in _rows(driver, query, database, ids=list(ids))}
+    return {r["id"] for r in g.rows(query, ids=list(ids))}

@@ -6,19 +6,19 @@ cluster) with a server-side timeout, and every list query has a LIMIT parameter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from neo4j import Driver, ManagedTransaction, Query, unit_of_work
+from neo4j import Driver, ManagedTransaction, Query
 
 from graph import cypher
 from graph import read_models as m
+from graph.access import Graph
 from graph.temporal import native
 
 Row = dict[str, Any]
-T = TypeVar("T")
 
 
 def _run(driver: Driver, query: str, database: str | None, timeout: float | None = None,
@@ -28,22 +28,8 @@ def _run(driver: Driver, query: str, database: str | None, timeout: float | None
     return [r.data() for r in records]
 
 
-@dataclass(frozen=True)
-class Reads:
-    """Where and how long reads may run: a driver, a database and a per-transaction timeout."""
-
-    driver: Driver
-    database: str | None = None
-    timeout: float | None = 10.0
-
-    def tx(self, work: Callable[[ManagedTransaction], T]) -> T:
-        """Run `work` in one read transaction with the server-side timeout."""
-        timed = unit_of_work(timeout=self.timeout)(work) if self.timeout else work
-        with self.driver.session(database=self.database, default_access_mode="READ") as s:
-            return s.execute_read(timed)
-
-    def rows(self, query: str, **params: Any) -> list[Row]:
-        return self.tx(lambda tx: tx.run(query, params).data())
+Reads = Graph
+"""The name the read functions (and their callers) use for `graph.access.Graph`."""
 
 
 def data(tx: ManagedTransaction, query: str, **params: Any) -> list[Row]:

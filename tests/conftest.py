@@ -10,6 +10,7 @@ import pytest
 from neo4j import Driver
 
 from graph import db
+from graph.access import Graph
 from graph.embedded import embedded_neo4j, free_port
 from graph.settings import Neo4jSettings
 
@@ -79,7 +80,7 @@ def make_key(driver: Driver, neo4j_settings: Neo4jSettings) -> Any:
     from api.auth import issue_key
 
     def make(role: str = "reader", owner: str = "tester", name: str = "test") -> str:
-        key, _ = issue_key(driver, role, owner, name, neo4j_settings.database)  # type: ignore[arg-type]
+        key, _ = issue_key(Graph(driver, neo4j_settings.database), role, owner, name)  # type: ignore[arg-type]
         return key
 
     return make
@@ -186,7 +187,7 @@ def load_sample_graph(driver: Driver, database: str | None = None) -> None:
     from graph.kb import write_kb
     from nlp.kb import load_kb
 
-    write_kb(driver, load_kb(), database)
+    write_kb(Graph(driver, database), load_kb())
     writer.write_sources(driver, [
         writer.SourceRow("src-zh", "新华科技", "industry", "zh", "https://zh.example.test"),
         writer.SourceRow("src-en", "Tech Wire", "intl", "en", "https://en.example.test"),

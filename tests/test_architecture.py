@@ -147,3 +147,54 @@ def test_the_checker_sees_a_back_edge() -> None:
     deep = Import("graph/x.py", 4, "graph.x", "nlp.kb")
     assert violation(deep) is not None and "vocabulary" in violation(deep)  # type: ignore[operator]
     assert _cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
+
+
+# --- routes reach the graph through one dependency ------------------------------------------
+
+ROUTES = ROOT / "api" / "routes"
+# what hands a route the driver or a session of its own, past the handle's timeout
+DRIVER_NAMES = frozenset({"Driver", "DriverDep", "get_driver", "GraphDatabase", "Session"})
+DRIVER_CALLS = frozenset({"session", "execute_query", "open_driver"})
+
+
+def route_escapes(source: str, file: str = "route.py") -> list[str]:
+    """Where a route module reaches Neo4j other than through `GraphDep`: an import of neo4j
+    (its exceptions aside) or of the driver dependency, a `.driver` attribute (the handle's
+    or `app.state`'s), a session or `execute_query` call."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        where = f"{file}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.ImportFrom | ast.Import):
+            mods = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
+                a.name for a in node.names]
+            names = {a.name for a in node.names}
+            if any(m == "neo4j" or (m.startswith("neo4j.") and m != "neo4j.exceptions")
+                   for m in mods):
+                out.append(f"{where}: imports {', '.join(mods)} (use GraphDep)")
+            if names & DRIVER_NAMES:
+                out.append(f"{where}: imports {', '.join(sorted(names & DRIVER_NAMES))} "
+                           "(use GraphDep)")
+        elif isinstance(node, ast.Attribute) and node.attr == "driver":
+            out.append(f"{where}: reads .driver (hand the GraphDep handle itself)")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in DRIVER_CALLS):
+            out.append(f"{where}: calls .{node.func.attr}() (run it through GraphDep)")
+    return out
+
+
+def test_routes_run_their_queries_through_the_graph_dependency() -> None:
+    found = [e for path in sorted(ROUTES.glob("*.py"))
+             for e in route_escapes(path.read_text(encoding="utf-8"),
+                                    str(path.relative_to(ROOT)))]
+    assert not found, "routes reaching Neo4j past GraphDep:\n" + "\n".join(found)
+
+
+def test_the_route_checker_sees_an_escape() -> None:
+    bad = ("from api.deps import DriverDep\nfrom neo4j import Driver\n"
+           "def f(driver: DriverDep):\n    with driver.session() as s:\n        s.run('x')\n"
+           "def g(request):\n    return request.app.state.driver.execute_query('x')\n")
+    found = route_escapes(bad)
+    assert any("DriverDep" in e for e in found) and any("imports neo4j" in e for e in found)
+    assert any(".session()" in e for e in found) and any(".driver" in e for e in found)
+    assert any("execute_query" in e for e in found)
+    assert route_escapes("from neo4j.exceptions import ClientError\n") == []

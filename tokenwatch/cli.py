@@ -9,13 +9,16 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import orjson
 import typer
 from rich.console import Console
 
 from graph.settings import Neo4jSettings
+
+if TYPE_CHECKING:
+    from graph.access import Graph
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -277,13 +280,14 @@ def neo4j_status() -> None:
 
 
 @contextlib.contextmanager
-def _graph() -> Iterator[tuple[object, str | None]]:
+def _graph() -> Iterator[Graph]:
+    from graph.access import Graph
     from tokenwatch.workflow import graph_session
 
     neo4j = Neo4jSettings()
     # keys are managed in a running service's database: never launch one for it
     with graph_session(neo4j, start=False) as (driver, _uri):
-        yield driver, neo4j.database
+        yield Graph(driver, neo4j.database, None)
 
 
 @keys_app.command("create")
@@ -299,9 +303,9 @@ def keys_create(
     if role not in ROLES:
         err.print(f"[red]error:[/red] unknown role {role!r}; one of {', '.join(ROLES)}")
         raise typer.Exit(2)
-    with _graph() as (driver, database):
-        key, record = issue_key(driver, role, owner, name, database)  # type: ignore[arg-type]
-    err.print(f"created key id={record['id']} owner={owner} role={role}")
+    with _graph() as g:
+        key, record = issue_key(g, role, owner, name)
+    err.print(f"created key id={record.id} owner={owner} role={role}")
     typer.echo(key)
 
 
@@ -313,13 +317,11 @@ def keys_list(
     """List keys (id, owner, role, name, created, revoked); never secrets."""
     from graph.apikeys import list_keys
 
-    with _graph() as (driver, database):
-        rows = list_keys(driver, owner, database=database)  # type: ignore[arg-type]
-    for r in rows:
-        typer.echo(
-            f"{r['id']}\t{r['owner']}\t{r['role']}\t{r.get('name') or ''}\t"
-            f"{r.get('created_at')}\t{'revoked' if r.get('revoked') else 'active'}"
-        )
+    with _graph() as g:
+        keys = list_keys(g, owner)
+    for k in keys:
+        typer.echo(f"{k.id}\t{k.owner}\t{k.role}\t{k.name or ''}\t{k.created_at}\t"
+                   f"{'revoked' if k.revoked else 'active'}")
 
 
 @keys_app.command("revoke")
@@ -331,8 +333,8 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key id (tw_<id>_
 
     if key_id.startswith("tw_"):
         key_id = key_id.split("_")[1]
-    with _graph() as (driver, database):
-        found = revoke_key(driver, key_id, database)  # type: ignore[arg-type]
+    with _graph() as g:
+        found = revoke_key(g, key_id)
     if found is None:
         err.print(f"[red]error:[/red] no key with id {key_id!r}")
         raise typer.Exit(1)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from types import FrameType
 
 import uvicorn
+from fastapi import FastAPI
 from neo4j import Driver
 from uvicorn.server import HANDLED_SIGNALS
 
@@ -153,15 +154,24 @@ def _stop_worker(worker: DeliveryWorker, timeout: float) -> None:
     log.info("delivery worker stopped")
 
 
+Run = Callable[[FastAPI, uvicorn.Config], None]
+
+
+def _uvicorn(app: FastAPI, config: uvicorn.Config) -> None:
+    _Server(config).run()  # returns on SIGINT/SIGTERM, after the lifespan has ended
+
+
 def serve(
     settings: AppSettings,
     neo4j: Neo4jSettings,
     host: str | None = None,
     port: int | None = None,
     scheduler: bool = True,
+    run: Run = _uvicorn,
 ) -> None:
     """One driver for everything: opened here, lent to the app; the services beside the API
-    are entered and left by the app's lifespan; the embedded Neo4j stops last."""
+    are entered and left by the app's lifespan; the embedded Neo4j stops last. `run` serves
+    the app until stopped (uvicorn; tests enter the lifespan themselves)."""
     api = ApiSettings()
     sources = load_registry(settings.sources_file, settings.overlay_path)
     with graph_session(neo4j) as (driver, uri):
@@ -175,7 +185,7 @@ def serve(
             app, host=host or api.host, port=port or api.port, log_level=settings.log_level.lower()
         )
         try:
-            _Server(config).run()  # returns on SIGINT/SIGTERM, after the lifespan has ended
+            run(app, config)
         finally:
             _ignore_repeated_sigterm()
     # leaving graph_session closed the driver and stopped an embedded Neo4j

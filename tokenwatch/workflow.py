@@ -22,6 +22,7 @@ from crawlers.registry import SourceConfig, select
 from crawlers.types import Article, CrawlRunStats, WriteResult
 from crawlers.urls import canonicalize
 from graph import db, writer
+from graph.access import Graph
 from graph.embedded import neo4j_server
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
@@ -48,7 +49,7 @@ def prepare_graph(driver: Driver, sources: Sequence[SourceConfig], database: str
 
     db.wait_until_reachable(driver)
     db.apply_schema(driver, database)
-    write_kb(driver, load_kb(), database)
+    write_kb(Graph(driver, database, None), load_kb())
     if sources:
         writer.write_sources(driver, source_rows(sources), database)
 
@@ -196,7 +197,7 @@ def ingest_jsonl(
     total = WriteResult()
     size = get_settings().ingest_batch_size
     with graph_session(neo4j) as (driver, _uri):
-        known = sorted({*db.source_ids(driver, neo4j.database), *registry_ids})
+        known = sorted({*db.source_ids(Graph(driver, neo4j.database, None)), *registry_ids})
         check_ingest_source(source_id, known, create_source)
         prepare_graph(driver, [], neo4j.database)
         writer.ensure_sources(

@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter
 from neo4j.exceptions import ClientError
 
 from api.auth import Admin
-from api.deps import DriverDep, Neo4jSettingsDep, SettingsDep
+from api.deps import GraphDep, SettingsDep
 from api.errors import BadRequest, QueryTimeout, problems
 from api.schemas import CypherIn, CypherOut, KbReloadOut
 from graph.errors import QueryRejected
 from graph.kb import write_kb
-from graph.reader import Reads
 from graph.readonly import run_read_only
 
 router = APIRouter(tags=["admin"], prefix="/admin", responses=problems(403))
 
 
 @router.post("/cypher", response_model=CypherOut, responses=problems(400, 422, 504))
-def read_only_cypher(body: CypherIn, _: Admin, driver: DriverDep, neo4j: Neo4jSettingsDep,
-                     settings: SettingsDep) -> CypherOut:
+def read_only_cypher(body: CypherIn, _: Admin, g: GraphDep, settings: SettingsDep) -> CypherOut:
     """Run a read-only Cypher query (admin). Write and admin clauses are rejected before
     execution (400); the query runs in a read transaction with a server-side timeout
     (TOKENWATCH_API_CYPHER_TIMEOUT_S, 504 past it) and at most
     TOKENWATCH_API_CYPHER_MAX_ROWS rows (`truncated` says when cut). Pass values as `params`."""
-    reads = Reads(driver, neo4j.database, settings.cypher_timeout_s)
     try:
-        res = run_read_only(reads, body.query, body.params, settings.cypher_max_rows)
+        res = run_read_only(replace(g, timeout=settings.cypher_timeout_s), body.query,
+                            body.params, settings.cypher_max_rows)
     except QueryRejected as exc:
         raise BadRequest(str(exc), title="Query rejected") from exc
     except ClientError as exc:
@@ -37,9 +37,10 @@ def read_only_cypher(body: CypherIn, _: Admin, driver: DriverDep, neo4j: Neo4jSe
 
 
 @router.post("/kb/reload", response_model=KbReloadOut)
-def reload_kb(_: Admin, driver: DriverDep, neo4j: Neo4jSettingsDep) -> KbReloadOut:
+def reload_kb(_: Admin, g: GraphDep) -> KbReloadOut:
     """Re-read the packaged knowledge base and MERGE it into the graph (idempotent; entities
     merged away by curation stay merged)."""
     from nlp.kb import read_kb
 
-    return KbReloadOut(entries=write_kb(driver, read_kb(), neo4j.database))
+    # the whole KB in one transaction: more than a request's query allowance
+    return KbReloadOut(entries=write_kb(replace(g, timeout=None), read_kb()))

@@ -4,20 +4,19 @@ deliveries, acknowledge."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import orjson
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from alerts.types import Evidence, Severity
 from api import cursor as cursors
 from api.auth import Analyst, Principal
-from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
+from api.deps import ClockDep, GraphDep
 from api.errors import NotFound, problems
 from api.schemas import Page
 from graph import outbox
-from graph.temporal import native
+from graph.outbox_models import StoredAlert
 
 router = APIRouter(tags=["alerts"])
 IdPath = Annotated[str, Path(max_length=100)]
@@ -51,15 +50,13 @@ class AlertOut(BaseModel):
     deliveries: list[AlertDelivery] | None = None
 
 
-def _out(row: dict[str, Any]) -> AlertOut:
-    r = native(row)
-    r["evidence"] = orjson.loads(r.pop("evidence_json", None) or "[]")
-    return AlertOut(**{k: v for k, v in r.items() if k in AlertOut.model_fields})
+def _out(alert: StoredAlert) -> AlertOut:
+    return AlertOut.model_validate(alert.model_dump(include=set(AlertOut.model_fields)))
 
 
 @router.get("/alerts", response_model=Page[AlertOut], responses=problems(400, 422))
 def list_alerts(
-    principal: Principal, driver: DriverDep, neo4j: Neo4jSettingsDep,
+    principal: Principal, g: GraphDep,
     status: Annotated[Literal["open", "acknowledged"] | None, Query()] = None,
     severity: Annotated[list[Severity] | None, Query(description="repeatable")] = None,
     rule_id: Annotated[str | None, Query(max_length=100)] = None,
@@ -70,18 +67,17 @@ def list_alerts(
 ) -> Page[AlertOut]:
     """Newest first."""
     after = cursors.decode(cursor) if cursor else None
-    rows = outbox.list_alerts(driver, principal.owner, status=status, severities=severity,
+    rows = outbox.list_alerts(g, principal.owner, status=status, severities=severity,
                               rule_id=rule_id, since=since, entity=entity, cursor=after,
-                              limit=limit + 1, database=neo4j.database)
+                              limit=limit + 1)
     items = [_out(r) for r in rows[:limit]]
     nxt = cursors.encode(items[-1].created_at, items[-1].id) if len(rows) > limit else None
     return Page[AlertOut](items=items, next_cursor=nxt)
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertOut, responses=problems(404))
-def get_alert(alert_id: IdPath, principal: Principal, driver: DriverDep,
-              neo4j: Neo4jSettingsDep) -> AlertOut:
-    row = outbox.get_alert(driver, principal.owner, alert_id, neo4j.database)
+def get_alert(alert_id: IdPath, principal: Principal, g: GraphDep) -> AlertOut:
+    row = outbox.get_alert(g, principal.owner, alert_id)
     if row is None:
         raise NotFound(f"no alert {alert_id!r}")
     return _out(row)
@@ -89,11 +85,10 @@ def get_alert(alert_id: IdPath, principal: Principal, driver: DriverDep,
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut,
              responses=problems(403, 404))
-def acknowledge(alert_id: IdPath, principal: Analyst, driver: DriverDep,
-                neo4j: Neo4jSettingsDep, clock: ClockDep) -> AlertOut:
+def acknowledge(alert_id: IdPath, principal: Analyst, g: GraphDep,
+                clock: ClockDep) -> AlertOut:
     """Idempotent: the first acknowledgement's time and key are kept."""
-    row = outbox.ack_alert(driver, principal.owner, alert_id, principal.key_id,
-                           clock(), neo4j.database)
+    row = outbox.ack_alert(g, principal.owner, alert_id, principal.key_id, clock())
     if row is None:
         raise NotFound(f"no alert {alert_id!r}")
     return _out(row)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from api import cursor as cursors
 from api.auth import Analyst
 from api.convert import day_start, hit, observation, to
-from api.deps import DriverDep, Neo4jSettingsDep, ReadsDep, SettingsDep
+from api.deps import GraphDep, ReadsDep, SettingsDep
 from api.errors import Conflict, NotFound, Unprocessable, problems
 from api.schemas import (
     AliasIn,
@@ -145,16 +145,15 @@ def get_paths(
 
 
 @router.post("/entities/merge", response_model=MergeOut, responses=problems(403, 404, 409, 422))
-def merge_entities(body: MergeIn, _: Analyst, driver: DriverDep, neo4j: Neo4jSettingsDep,
-                   settings: SettingsDep) -> MergeOut:
+def merge_entities(body: MergeIn, _: Analyst, g: GraphDep) -> MergeOut:
     """Merge `source_id` into `target_id` (analyst): names become aliases, relationships and
     history move to the survivor. Repeating a merge is a no-op."""
     try:
-        res = curation.merge_entities(driver, body.source_id, body.target_id, neo4j.database,
-                                      settings.query_timeout_s * 6)
+        # moving every relationship of a busy entity may take longer than a read
+        res = curation.merge_entities(g.allowing(6), body.source_id, body.target_id)
     except curation.CurationError as exc:
         raise (NotFound(str(exc)) if exc.not_found else Conflict(str(exc))) from exc
-    surv = rm.Entity.node(res.survivor, None) if res.survivor else None
+    surv = res.survivor
     return MergeOut(
         survivor=EntityHit(id=surv.id if surv else body.target_id,
                            **(surv.model_dump(include={"name", "name_zh", "name_en", "aliases",
@@ -165,15 +164,12 @@ def merge_entities(body: MergeIn, _: Analyst, driver: DriverDep, neo4j: Neo4jSet
 
 @router.post("/entities/{entity_id}/aliases", response_model=AliasOut,
              responses=problems(403, 404, 422))
-def add_alias(entity_id: EntityId, body: AliasIn, _: Analyst, driver: DriverDep,
-              neo4j: Neo4jSettingsDep, settings: SettingsDep) -> AliasOut:
+def add_alias(entity_id: EntityId, body: AliasIn, _: Analyst, g: GraphDep) -> AliasOut:
     """Add an alias (analyst); adding a known alias changes nothing."""
     alias = " ".join(body.alias.split())
     if not alias:
         raise Unprocessable("the alias is blank")
-    found = curation.add_alias(driver, entity_id, alias, neo4j.database, settings.query_timeout_s)
+    found = curation.add_alias(g, entity_id, alias)
     if found is None:
         raise NotFound(f"no entity with id {entity_id!r}")
-    entity, labels, added = found
-    return AliasOut(entity=hit(rm.EntityHit(entity=rm.Entity.node(entity, labels))),
-                    added=added)
+    return AliasOut(entity=hit(rm.EntityHit(entity=found.entity)), added=found.added)

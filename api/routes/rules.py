@@ -14,11 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from alerts.rules import DEFAULT_SEVERITY, SPEC_ADAPTER, RuleSpec
 from alerts.types import Severity
 from api.auth import Analyst, Principal
-from api.deps import ClockDep, DriverDep, Neo4jSettingsDep
+from api.deps import ClockDep, GraphDep
 from api.errors import NotFound, Unprocessable, problems
 from api.rule_ids import check_rule_ids
 from graph import outbox
-from graph.temporal import native
+from graph.access import Graph
+from graph.outbox_models import StoredRule
 
 router = APIRouter(tags=["alert rules"])
 IdPath = Annotated[str, Path(max_length=100)]
@@ -65,17 +66,15 @@ class RuleOut(BaseModel):
     updated_at: datetime | None = None
 
 
-def _out(row: dict[str, Any]) -> RuleOut:
-    r = native(row)
-    return RuleOut(id=r["id"], name=r["name"], type=r["type"], severity=r["severity"],
-                   cooldown_minutes=float(r.get("cooldown_s") or 0) / 60.0,
-                   enabled=bool(r.get("enabled")), webhook_ids=list(r.get("webhook_ids") or []),
-                   condition=orjson.loads(r["spec"]), created_at=r.get("created_at"),
-                   updated_at=r.get("updated_at"))
+def _out(r: StoredRule) -> RuleOut:
+    return RuleOut(id=r.id, name=r.name or r.id, type=r.type, severity=r.severity,
+                   cooldown_minutes=r.cooldown_s / 60.0, enabled=r.enabled,
+                   webhook_ids=r.webhook_ids, condition=orjson.loads(r.spec),
+                   created_at=r.created_at, updated_at=r.updated_at)
 
 
-def _check_webhooks(driver: Any, owner: str, ids: list[str], database: str | None) -> None:
-    known = {w["id"] for w in outbox.list_webhooks(driver, owner, database)}
+def _check_webhooks(g: Graph, owner: str, ids: list[str]) -> None:
+    known = {w.id for w in outbox.list_webhooks(g, owner)}
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise Unprocessable(f"unknown webhook id(s): {', '.join(unknown)}")
@@ -86,10 +85,9 @@ def _spec_json(spec: Any) -> str:
 
 
 @router.post("/rules", response_model=RuleOut, status_code=201, responses=problems(403, 422))
-def create_rule(body: RuleIn, principal: Analyst, driver: DriverDep,
-                neo4j: Neo4jSettingsDep, clock: ClockDep) -> RuleOut:
-    _check_webhooks(driver, principal.owner, body.webhook_ids, neo4j.database)
-    check_rule_ids(driver, body.condition, neo4j.database)
+def create_rule(body: RuleIn, principal: Analyst, g: GraphDep, clock: ClockDep) -> RuleOut:
+    _check_webhooks(g, principal.owner, body.webhook_ids)
+    check_rule_ids(g, body.condition)
     now = clock()
     row = {"id": outbox.new_id("rul"), "owner": principal.owner, "name": body.name,
            "type": body.condition.type,
@@ -97,27 +95,26 @@ def create_rule(body: RuleIn, principal: Analyst, driver: DriverDep,
            "cooldown_s": body.cooldown_minutes * 60.0, "enabled": body.enabled,
            "webhook_ids": body.webhook_ids, "spec": _spec_json(body.condition),
            "created_at": now, "updated_at": now}
-    return _out(outbox.save_rule(driver, row, neo4j.database))
+    return _out(outbox.save_rule(g, row))
 
 
 @router.get("/rules", response_model=list[RuleOut])
-def list_rules(principal: Principal, driver: DriverDep, neo4j: Neo4jSettingsDep) -> list[RuleOut]:
-    return [_out(r) for r in outbox.list_rules(driver, principal.owner, neo4j.database)]
+def list_rules(principal: Principal, g: GraphDep) -> list[RuleOut]:
+    return [_out(r) for r in outbox.list_rules(g, principal.owner)]
 
 
 @router.get("/rules/{rule_id}", response_model=RuleOut, responses=problems(404))
-def get_rule(rule_id: IdPath, principal: Principal, driver: DriverDep,
-             neo4j: Neo4jSettingsDep) -> RuleOut:
-    row = outbox.get_rule(driver, principal.owner, rule_id, neo4j.database)
+def get_rule(rule_id: IdPath, principal: Principal, g: GraphDep) -> RuleOut:
+    row = outbox.get_rule(g, principal.owner, rule_id)
     if row is None:
         raise NotFound(f"no rule {rule_id!r}")
     return _out(row)
 
 
 @router.patch("/rules/{rule_id}", response_model=RuleOut, responses=problems(403, 404, 422))
-def update_rule(rule_id: IdPath, body: RulePatch, principal: Analyst, driver: DriverDep,
-                neo4j: Neo4jSettingsDep, clock: ClockDep) -> RuleOut:
-    if outbox.get_rule(driver, principal.owner, rule_id, neo4j.database) is None:
+def update_rule(rule_id: IdPath, body: RulePatch, principal: Analyst, g: GraphDep,
+                clock: ClockDep) -> RuleOut:
+    if outbox.get_rule(g, principal.owner, rule_id) is None:
         raise NotFound(f"no rule {rule_id!r}")
     given = body.model_dump(exclude_unset=True)
     props: dict[str, Any] = {"updated_at": clock()}
@@ -127,20 +124,19 @@ def update_rule(rule_id: IdPath, body: RulePatch, principal: Analyst, driver: Dr
     if body.cooldown_minutes is not None:
         props["cooldown_s"] = body.cooldown_minutes * 60.0
     if body.webhook_ids is not None:
-        _check_webhooks(driver, principal.owner, body.webhook_ids, neo4j.database)
+        _check_webhooks(g, principal.owner, body.webhook_ids)
         props["webhook_ids"] = body.webhook_ids
     if body.condition is not None:
-        check_rule_ids(driver, body.condition, neo4j.database)
+        check_rule_ids(g, body.condition)
         props["type"] = body.condition.type
         props["spec"] = _spec_json(body.condition)
-    row = outbox.update_rule(driver, principal.owner, rule_id, props, neo4j.database)
+    row = outbox.update_rule(g, principal.owner, rule_id, props)
     return _out(row)  # type: ignore[arg-type]
 
 
 @router.delete("/rules/{rule_id}", status_code=204, responses=problems(403, 404))
-def delete_rule(rule_id: IdPath, principal: Analyst, driver: DriverDep,
-                neo4j: Neo4jSettingsDep) -> Response:
+def delete_rule(rule_id: IdPath, principal: Analyst, g: GraphDep) -> Response:
     """Delete the rule; the alerts it raised stay."""
-    if not outbox.delete_rule(driver, principal.owner, rule_id, neo4j.database):
+    if not outbox.delete_rule(g, principal.owner, rule_id):
         raise NotFound(f"no rule {rule_id!r}")
     return Response(status_code=204)

@@ -23,13 +23,13 @@ from api.deps import (
     AlertSettingsDep,
     ClockDep,
     DeliveryWorkerDep,
-    DriverDep,
-    Neo4jSettingsDep,
+    GraphDep,
     get_alert_settings_dep,
 )
 from api.errors import ApiError, Conflict, NotFound, Unprocessable, problems
 from graph import outbox
-from graph.temporal import native
+from graph.access import Graph
+from graph.outbox_models import Webhook
 
 router = APIRouter(tags=["webhooks"])
 IdPath = Annotated[str, Path(max_length=100)]
@@ -112,10 +112,9 @@ class DeliveryOut(BaseModel):
                                       description="every attempt: at, status_code, error, ms")
 
 
-def _out(row: dict[str, Any], cls: type[WebhookOut] = WebhookOut) -> Any:
-    data = native(row)
-    data["bot_signed"] = bool(data.get("bot_secret"))
-    return cls(**{k: v for k, v in data.items() if k in cls.model_fields})
+def _out(hook: Webhook, cls: type[WebhookOut] = WebhookOut) -> Any:
+    return cls.model_validate({**hook.model_dump(include=set(cls.model_fields)),
+                               "bot_signed": bool(hook.bot_secret)})
 
 
 def _check_url(url: str, settings: AlertSettings) -> None:
@@ -131,8 +130,8 @@ def _check_bot_secret(fmt: str | None, bot_secret: str | None) -> None:
                             f"formats, not {fmt!r}")
 
 
-def _get(driver: Any, owner: str, webhook_id: str, database: str | None) -> dict[str, Any]:
-    row = outbox.get_webhook(driver, owner, webhook_id, database)
+def _get(g: Graph, owner: str, webhook_id: str) -> Webhook:
+    row = outbox.get_webhook(g, owner, webhook_id)
     if row is None:
         raise NotFound(f"no webhook {webhook_id!r}")
     return row
@@ -140,8 +139,7 @@ def _get(driver: Any, owner: str, webhook_id: str, database: str | None) -> dict
 
 @router.post("/webhooks", response_model=WebhookWithSecret, status_code=201,
              responses=problems(403, 422))
-def create_webhook(body: WebhookIn, principal: Analyst, driver: DriverDep,
-                   neo4j: Neo4jSettingsDep, settings: AlertSettingsDep,
+def create_webhook(body: WebhookIn, principal: Analyst, g: GraphDep, settings: AlertSettingsDep,
                    clock: ClockDep) -> WebhookWithSecret:
     """Register an endpoint; the URL passes the SSRF guard. The secret is returned once."""
     _check_url(body.url, settings)
@@ -150,14 +148,13 @@ def create_webhook(body: WebhookIn, principal: Analyst, driver: DriverDep,
     row = {"id": outbox.new_id("whk"), "owner": principal.owner, **body.model_dump(),
            "secret": signing.new_secret(), "previous_secret": None,
            "previous_secret_expires_at": None, "created_at": now, "updated_at": now}
-    saved = outbox.save_webhook(driver, row, neo4j.database)
+    saved = outbox.save_webhook(g, row)
     return _out(saved, WebhookWithSecret)
 
 
 @router.get("/webhooks", response_model=list[WebhookOut])
-def list_webhooks(principal: Principal, driver: DriverDep,
-                  neo4j: Neo4jSettingsDep) -> list[WebhookOut]:
-    return [_out(r) for r in outbox.list_webhooks(driver, principal.owner, neo4j.database)]
+def list_webhooks(principal: Principal, g: GraphDep) -> list[WebhookOut]:
+    return [_out(r) for r in outbox.list_webhooks(g, principal.owner)]
 
 
 @router.get("/webhooks/payload-schema", response_model=dict[str, Any])
@@ -169,53 +166,50 @@ def payload_schema(_: Principal) -> dict[str, Any]:
 
 
 @router.get("/webhooks/{webhook_id}", response_model=WebhookOut, responses=problems(404))
-def get_webhook(webhook_id: IdPath, principal: Principal, driver: DriverDep,
-                neo4j: Neo4jSettingsDep) -> WebhookOut:
-    return _out(_get(driver, principal.owner, webhook_id, neo4j.database))
+def get_webhook(webhook_id: IdPath, principal: Principal, g: GraphDep) -> WebhookOut:
+    return _out(_get(g, principal.owner, webhook_id))
 
 
 @router.patch("/webhooks/{webhook_id}", response_model=WebhookOut,
               responses=problems(403, 404, 422))
 def update_webhook(webhook_id: IdPath, body: WebhookPatch, principal: Analyst,
-                   driver: DriverDep, neo4j: Neo4jSettingsDep,
+                   g: GraphDep,
                    settings: AlertSettingsDep, clock: ClockDep) -> WebhookOut:
-    current = _get(driver, principal.owner, webhook_id, neo4j.database)
+    current = _get(g, principal.owner, webhook_id)
     props: dict[str, Any] = body.model_dump(exclude_unset=True, exclude_none=True)
     if "url" in props or props.get("enabled") is True:
         # re-enabling re-checks the stored URL: its name may resolve elsewhere by now
-        _check_url(props.get("url", current["url"]), settings)
+        _check_url(props.get("url", current.url), settings)
     if "bot_secret" in props:
-        _check_bot_secret(props.get("format") or current["format"], props["bot_secret"])
+        _check_bot_secret(props.get("format") or current.format, props["bot_secret"])
     if props.get("enabled") is True:
         props.update(disabled_reason=None, disabled_at=None, failing_since=None)
     props["updated_at"] = clock()
-    row = outbox.update_webhook(driver, principal.owner, webhook_id, props, neo4j.database)
+    row = outbox.update_webhook(g, principal.owner, webhook_id, props)
     if row is None:  # deleted meanwhile
         raise NotFound(f"no webhook {webhook_id!r}")
     return _out(row)
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204, responses=problems(403, 404))
-def delete_webhook(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
-                   neo4j: Neo4jSettingsDep) -> Response:
+def delete_webhook(webhook_id: IdPath, principal: Analyst, g: GraphDep) -> Response:
     """Delete the endpoint; its pending deliveries are cancelled."""
-    if not outbox.delete_webhook(driver, principal.owner, webhook_id, neo4j.database):
+    if not outbox.delete_webhook(g, principal.owner, webhook_id):
         raise NotFound(f"no webhook {webhook_id!r}")
     return Response(status_code=204)
 
 
 @router.post("/webhooks/{webhook_id}/rotate-secret", response_model=WebhookWithSecret,
              responses=problems(403, 404))
-def rotate_secret(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
-                  neo4j: Neo4jSettingsDep, settings: AlertSettingsDep,
+def rotate_secret(webhook_id: IdPath, principal: Analyst, g: GraphDep, settings: AlertSettingsDep,
                   clock: ClockDep) -> WebhookWithSecret:
     """A new secret; the old one keeps signing (a second signature) during the overlap."""
-    row = _get(driver, principal.owner, webhook_id, neo4j.database)
+    row = _get(g, principal.owner, webhook_id)
     now = clock()
-    props = {"secret": signing.new_secret(), "previous_secret": row["secret"],
+    props = {"secret": signing.new_secret(), "previous_secret": row.secret,
              "previous_secret_expires_at": now + timedelta(seconds=settings.secret_overlap_s),
              "updated_at": now}
-    saved = outbox.update_webhook(driver, principal.owner, webhook_id, props, neo4j.database)
+    saved = outbox.update_webhook(g, principal.owner, webhook_id, props)
     if saved is None:
         raise NotFound(f"no webhook {webhook_id!r}")
     return _out(saved, WebhookWithSecret)
@@ -223,18 +217,18 @@ def rotate_secret(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
 
 @router.post("/webhooks/{webhook_id}/test", response_model=TestSendOut,
              responses=problems(403, 404, 409))
-def send_test(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
-              neo4j: Neo4jSettingsDep, settings: AlertSettingsDep, clock: ClockDep) -> TestSendOut:
+def send_test(webhook_id: IdPath, principal: Analyst, g: GraphDep, settings: AlertSettingsDep,
+              clock: ClockDep) -> TestSendOut:
     """Send a signed `webhook.test` event now (through the SSRF guard, not retried) and
     return the receiver's answer; the attempt appears in the delivery log."""
-    row = _get(driver, principal.owner, webhook_id, neo4j.database)
-    if not row.get("enabled", True):
+    row = _get(g, principal.owner, webhook_id)
+    if not row.enabled:
         raise Conflict(f"webhook {webhook_id!r} is disabled"
-                       + (f" ({row['disabled_reason']})" if row.get("disabled_reason") else "")
+                       + (f" ({row.disabled_reason})" if row.disabled_reason else "")
                        + "; enable it (PATCH enabled=true) before sending a test")
     sender = Sender(settings)
     try:
-        result = test_send(driver, sender, row, clock(), neo4j.database)
+        result = test_send(g, sender, row, clock())
     finally:
         sender.close()
     return TestSendOut(**result.__dict__)
@@ -243,25 +237,16 @@ def send_test(webhook_id: IdPath, principal: Analyst, driver: DriverDep,
 @router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryOut],
             responses=problems(404, 422))
 def list_deliveries(
-    webhook_id: IdPath, principal: Principal, driver: DriverDep, neo4j: Neo4jSettingsDep,
+    webhook_id: IdPath, principal: Principal, g: GraphDep,
     status: Annotated[Literal["pending", "sending", "succeeded", "failed", "cancelled"] | None,
                       Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[DeliveryOut]:
     """The delivery log of one webhook, newest first, with every attempt."""
-    _get(driver, principal.owner, webhook_id, neo4j.database)
-    rows = outbox.list_deliveries(driver, principal.owner, webhook_id, status, limit,
-                                  neo4j.database)
-    out = []
-    for r in map(native, rows):
-        log = [{"at": at, "status_code": code or None, "error": err or None, "ms": ms}
-               for at, code, err, ms in zip(r.get("attempt_at") or [],
-                                            r.get("attempt_status") or [],
-                                            r.get("attempt_error") or [],
-                                            r.get("attempt_ms") or [], strict=False)]
-        out.append(DeliveryOut(**{k: v for k, v in r.items() if k in DeliveryOut.model_fields
-                                  and v is not None}, log=log))
-    return out
+    _get(g, principal.owner, webhook_id)
+    rows = outbox.list_deliveries(g, principal.owner, webhook_id, status, limit)
+    return [DeliveryOut.model_validate({**d.model_dump(include=set(DeliveryOut.model_fields)),
+                                        "log": [a.model_dump() for a in d.log]}) for d in rows]
 
 
 class ReplayOut(BaseModel):
@@ -271,11 +256,10 @@ class ReplayOut(BaseModel):
 
 @router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/replay", response_model=ReplayOut,
              status_code=202, responses=problems(403, 404, 409))
-def replay(webhook_id: IdPath, delivery_id: IdPath, principal: Analyst, driver: DriverDep,
-           neo4j: Neo4jSettingsDep, worker: DeliveryWorkerDep, clock: ClockDep) -> ReplayOut:
+def replay(webhook_id: IdPath, delivery_id: IdPath, principal: Analyst, g: GraphDep,
+           worker: DeliveryWorkerDep, clock: ClockDep) -> ReplayOut:
     """Queue the delivery again, same `webhook-id` and body, retry schedule from the start."""
-    before = outbox.replay_delivery(driver, principal.owner, webhook_id, delivery_id,
-                                    clock(), neo4j.database)
+    before = outbox.replay_delivery(g, principal.owner, webhook_id, delivery_id, clock())
     if before is None:
         raise NotFound(f"no delivery {delivery_id!r} for webhook {webhook_id!r}")
     if before == "sending":

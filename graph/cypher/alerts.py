@@ -255,13 +255,6 @@ RETURN sid AS source_id, [c IN runs | c.status] AS statuses,
 
 ALL_SOURCE_IDS: Final = "MATCH (s:Source) RETURN s.id AS id ORDER BY id"
 
-LIST_CRAWL_RUNS: Final = """
-MATCH (c:CrawlRun {source_id: $source_id})
-RETURN c {.*} AS run
-ORDER BY c.started_at DESC
-LIMIT $limit
-"""
-
 CREATE_TEST_DELIVERY: Final = """
 MATCH (w:Webhook {id: $row.webhook_id})
 MERGE (d:Delivery {id: $row.id})

@@ -15,6 +15,7 @@ from alerts import signing
 from alerts.rules import SPEC_ADAPTER
 from alerts.settings import AlertSettings
 from graph import outbox
+from graph.access import Graph
 from graph.settings import Neo4jSettings
 from tests.alerts.receiver import Receiver
 
@@ -64,7 +65,7 @@ def make_webhook(driver: Driver, owner: str, url: str, secret: str, fmt: str = "
     row = {"id": outbox.new_id("whk"), "owner": owner, "url": url, "format": fmt,
            "secret": secret, "previous_secret": None, "previous_secret_expires_at": None,
            "enabled": True, "description": "", "created_at": now(), **extra}
-    return outbox.save_webhook(driver, row)
+    return outbox.save_webhook(Graph(driver), row).model_dump()
 
 
 def make_rule(driver: Driver, owner: str, spec: dict[str, Any], *, severity: str = "warning",
@@ -75,4 +76,4 @@ def make_rule(driver: Driver, owner: str, spec: dict[str, Any], *, severity: str
            "severity": severity, "cooldown_s": cooldown_s, "enabled": True,
            "webhook_ids": webhook_ids or [], "spec": orjson.dumps(parsed.model_dump()).decode(),
            "created_at": now(), "updated_at": now()}
-    return outbox.save_rule(driver, row)
+    return outbox.save_rule(Graph(driver), row).model_dump()

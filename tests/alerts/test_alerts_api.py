@@ -12,6 +12,7 @@ from alerts import payloads
 from alerts.settings import AlertSettings
 from alerts.types import AlertDraft, Evidence
 from graph import outbox
+from graph.access import Graph
 from tests.alerts.conftest import make_rule, now
 from tests.alerts.receiver import Canary, Receiver
 from tests.conftest import auth_headers
@@ -24,7 +25,7 @@ def client(api_client: Any, graph: Driver, alert_settings: AlertSettings) -> Ite
     from graph.kb import write_kb
     from nlp.kb import load_kb
 
-    write_kb(graph, load_kb(), None)  # rules name KB ids; the service always loads the KB
+    write_kb(Graph(graph, None), load_kb())  # rules name KB ids; the service always loads the KB
     api_client.app.state.services.alert_settings = alert_settings
     yield api_client
     api_client.app.state.services.alert_settings = None
@@ -148,7 +149,7 @@ def test_webhooks_crud_ssrf_rotation_test_send_log_and_replay(
         assert client.post(f"/v1/webhooks/{wid}/deliveries/{log[0]['id']}/replay",
                            headers=keys["bob"]).status_code == 404
         assert client.delete(f"/v1/webhooks/{wid}", headers=keys["ana"]).status_code == 204
-        assert outbox.delivery_counts(graph).get("pending", 0) == 0  # cancelled
+        assert outbox.delivery_counts(Graph(graph)).get("pending", 0) == 0  # cancelled
     finally:
         receiver.stop()
 
@@ -166,7 +167,7 @@ def test_alerts_list_filter_acknowledge_and_isolation(client: Any, keys: dict,
     ra = make_rule(graph, "desk-a", {"type": "risk"})
     rb = make_rule(graph, "desk-b", {"type": "risk"})
     drafts = [_alert("desk-a", ra["id"], i, "critical" if i < 2 else "warning") for i in range(5)]
-    recs = outbox.record_alerts(graph, [*drafts, _alert("desk-b", rb["id"], 9)],
+    recs = outbox.record_alerts(Graph(graph), [*drafts, _alert("desk-b", rb["id"], 9)],
                                 payloads.render, now())
     b_alert = recs[-1].alert_id
     page = client.get("/v1/alerts?limit=3", headers=keys["ana"]).json()

@@ -16,6 +16,7 @@ from alerts.evaluate import AlertEvaluator
 from alerts.settings import AlertSettings
 from crawlers.types import Article
 from graph import outbox, writer
+from graph.access import Graph
 from graph.settings import Neo4jSettings
 from tests.alerts.conftest import make_rule, make_webhook
 from tests.alerts.receiver import Receiver
@@ -72,6 +73,6 @@ def test_price_cut_article_produces_exactly_one_signed_delivery(
     assert "97%" in data["title"]
     [evidence] = data["evidence"]
     assert evidence["url"] == URL and evidence["sentence"] == SENTENCE
-    [alert] = outbox.list_alerts(graph, "desk-a")
-    assert alert["occurrences"] == 2  # the second outlet was grouped, not re-sent
-    assert outbox.list_alerts(graph, "desk-b") == []  # 97% < that owner's 99% threshold
+    [alert] = outbox.list_alerts(Graph(graph), "desk-a")
+    assert alert.occurrences == 2  # the second outlet was grouped, not re-sent
+    assert outbox.list_alerts(Graph(graph), "desk-b") == []  # 97% < that owner's 99% threshold

@@ -15,6 +15,7 @@ from alerts.evaluate import AlertEvaluator
 from alerts.settings import AlertSettings
 from crawlers.types import Article, CrawlRunStats, PolicyFields
 from graph import outbox, writer
+from graph.access import Graph
 from graph.settings import Neo4jSettings
 from nlp.types import Entity, Extraction, Metric, Risk
 from tests.alerts.conftest import make_rule, now
@@ -64,8 +65,8 @@ def test_volume_crossing_uses_the_previous_observation_in_the_graph(
     [crossed] = ingest(graph, evaluator, [volume(2, 1.2e14)])
     assert crossed.created
     assert ingest(graph, evaluator, [volume(3, 1.3e14)]) == []  # already above
-    alert = outbox.get_alert(graph, OWNER, crossed.alert_id)
-    assert alert is not None and "120万亿/天 crossed above 100万亿/天" in alert["title"]
+    alert = outbox.get_alert(Graph(graph), OWNER, crossed.alert_id)
+    assert alert is not None and "120万亿/天 crossed above 100万亿/天" in alert.title
 
 
 def test_token_price_cut_against_previous_price_and_risk_source_kinds(
@@ -82,7 +83,7 @@ def test_token_price_cut_against_previous_price_and_risk_source_kinds(
 
     assert ingest(graph, evaluator, [price(1, 4.0)]) == []
     [cut] = ingest(graph, evaluator, [price(2, 1.0)])
-    assert "75%" in outbox.get_alert(graph, OWNER, cut.alert_id)["title"]
+    assert "75%" in outbox.get_alert(Graph(graph), OWNER, cut.alert_id).title
 
     risk = Risk(category="policy_regulatory", text="Regulators tighten AI rules.", start=0,
                 end=10, score=0.8)
@@ -104,8 +105,8 @@ def test_spike_rule_counts_mentions_in_window_against_baseline(
               Extraction(id=f"art{i}", lang="zh", entities=(ent,))) for i in range(8)]
     writer.write_batch(graph, writer.build_batch(items))
     [spike] = evaluator.run_spikes()
-    alert = outbox.get_alert(graph, OWNER, spike.alert_id)
-    assert alert is not None and "6 articles mention 月之暗面" in alert["summary"]
+    alert = outbox.get_alert(Graph(graph), OWNER, spike.alert_id)
+    assert alert is not None and "6 articles mention 月之暗面" in alert.summary
     assert evaluator.run_spikes()[0].created is False  # grouped within the cooldown
 
 
@@ -120,8 +121,8 @@ def test_source_health_after_failed_and_timed_out_crawls(
     assert evaluator.check_source_health(["caict"]) == []
     hook = after_crawl(graph, evaluator, neo4j_settings.database)
     hook(CrawlOutcome("caict", "timeout", None, t, t + timedelta(seconds=1), "killed"))
-    [alert] = outbox.list_alerts(graph, OWNER)
-    assert alert["title"] == "Source failing: caict" and "timeout" in alert["summary"]
+    [alert] = outbox.list_alerts(Graph(graph), OWNER)
+    assert alert.title == "Source failing: caict" and "timeout" in alert.summary
 
 
 def test_source_health_rule_on_degraded_runs_names_the_selector(
@@ -141,19 +142,19 @@ def test_source_health_rule_on_degraded_runs_names_the_selector(
         id="g2", source_id="gov", started_at=t - timedelta(hours=1), pages_fetched=1,
         health="degraded", health_reason=reason))
     evaluator.check_source_health(["gov"])
-    [alert] = outbox.list_alerts(graph, OWNER)  # the failures-only rule stays quiet
-    assert alert["title"] == "Source degraded: gov" and "'h4 a' matched nothing" in alert["summary"]
+    [alert] = outbox.list_alerts(Graph(graph), OWNER)  # the failures-only rule stays quiet
+    assert alert.title == "Source degraded: gov" and "'h4 a' matched nothing" in alert.summary
 
 
 def test_an_unreadable_rule_is_skipped_and_ingest_never_fails(
         graph: Driver, evaluator: AlertEvaluator, caplog: pytest.LogCaptureFixture) -> None:
     good = make_rule(graph, OWNER, {"type": "metric", "condition": "crosses_above",
                                     "kind": "token_volume", "threshold": 1e14})
-    outbox.save_rule(graph, {**good, "id": "rul_broken", "spec": '{"type": "metric"}'})
+    outbox.save_rule(Graph(graph), {**good, "id": "rul_broken", "spec": '{"type": "metric"}'})
     with caplog.at_level(logging.ERROR):
         evaluator.on_batch([volume(1, 2e14)])
     assert "rul_broken" in caplog.text
-    assert len(outbox.list_alerts(graph, OWNER)) == 1
+    assert len(outbox.list_alerts(Graph(graph), OWNER)) == 1
     evaluator.driver = None  # type: ignore[assignment]  # even a dead graph does not raise
     evaluator.on_batch([volume(2, 3e14)])
 
@@ -163,7 +164,7 @@ def test_watching_a_company_or_sector_covers_its_models(
     from graph.kb import write_kb
     from nlp.kb import load_kb
 
-    write_kb(graph, load_kb(), neo4j_settings.database)
+    write_kb(Graph(graph, neo4j_settings.database), load_kb())
     by_company = make_rule(graph, OWNER, {"type": "risk", "entities": ["deepseek"]})
     by_sector = make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut",
                                          "threshold": 0.5, "sectors": ["ai_model"]})
@@ -175,7 +176,7 @@ def test_watching_a_company_or_sector_covers_its_models(
                  quote="DeepSeek-V3 降价80%。")
     recs = ingest(graph, evaluator, [(art(1), Extraction(id="art1", lang="zh", risks=(risk,),
                                                          metrics=(cut,)))])
-    rules = {outbox.get_alert(graph, OWNER, r.alert_id)["rule_id"] for r in recs}
+    rules = {outbox.get_alert(Graph(graph), OWNER, r.alert_id).rule_id for r in recs}
     assert rules == {by_company["id"], by_sector["id"]} and narrow["id"] not in rules
 
 
@@ -187,9 +188,9 @@ def test_policy_rule_by_agency_id_matches_a_crawled_page_with_a_printed_issuer(
     page = page.model_copy(update={"policy": PolicyFields(issuer="国务院办公厅",
                                                           doc_number="国办发〔2025〕99号")})
     [rec] = ingest(graph, evaluator, [(page, Extraction(id="art1", lang="zh"))])
-    alert = outbox.get_alert(graph, OWNER, rec.alert_id)
-    assert alert is not None and alert["rule_id"] == by_id["id"]
-    assert "state-council-office" in alert["entities"] and "国务院办公厅" in alert["title"]
+    alert = outbox.get_alert(Graph(graph), OWNER, rec.alert_id)
+    assert alert is not None and alert.rule_id == by_id["id"]
+    assert "state-council-office" in alert.entities and "国务院办公厅" in alert.title
 
 
 def report(n: int, value: float, as_of: str | None,
@@ -234,8 +235,8 @@ def test_facts_follow_curated_merges_like_the_writer(
         (art(1, text="今天有月暗科技的新闻。"), Extraction(id="art1", lang="zh", entities=(kimi,))),
         (art(2, text="今天有月之暗面的新闻。"), Extraction(id="art2", lang="zh", entities=(moon,))),
     ])
-    merged = merge_entities(graph, kimi.id or "", "moonshot", neo4j_settings.database)
-    assert merged.survivor["id"] == "moonshot"
+    merged = merge_entities(Graph(graph, neo4j_settings.database), kimi.id or "", "moonshot")
+    assert merged.survivor.id == "moonshot"
     risk_rule = make_rule(graph, OWNER, {"type": "risk", "entities": ["moonshot"]}, cooldown_s=0)
     cut_rule = make_rule(graph, OWNER, {"type": "metric", "condition": "price_cut",
                                         "threshold": 0.3, "subjects": ["moonshot"]})
@@ -247,17 +248,17 @@ def test_facts_follow_curated_merges_like_the_writer(
     recs = ingest(graph, evaluator, [(art(3, text="月暗科技遭投资者抛售。月暗科技降价50%。"),
                                       Extraction(id="art3", lang="zh", entities=(kimi,),
                                                  risks=(risk,), metrics=(cut,)))])
-    alerts = {a["rule_id"]: a for r in recs
-              if (a := outbox.get_alert(graph, OWNER, r.alert_id)) is not None}
+    alerts = {a.rule_id: a for r in recs
+              if (a := outbox.get_alert(Graph(graph), OWNER, r.alert_id)) is not None}
     assert set(alerts) == {risk_rule["id"], cut_rule["id"]}
-    assert alerts[risk_rule["id"]]["entities"] == ["moonshot"]
-    assert alerts[cut_rule["id"]]["entities"] == ["moonshot"]
+    assert alerts[risk_rule["id"]].entities == ["moonshot"]
+    assert alerts[cut_rule["id"]].entities == ["moonshot"]
     # a risk naming the merged-away id explicitly lands on the survivor as well
     named = risk.model_copy(update={"entities": (kimi.id,)})
     [rec] = ingest(graph, evaluator, [(art(4, text="月暗科技遭投资者抛售。"),
                                        Extraction(id="art4", lang="zh", risks=(named,)))])
-    alert = outbox.get_alert(graph, OWNER, rec.alert_id)
-    assert alert is not None and alert["entities"] == ["moonshot"]
+    alert = outbox.get_alert(Graph(graph), OWNER, rec.alert_id)
+    assert alert is not None and alert.entities == ["moonshot"]
 
 
 def test_spike_window_and_cooldown_follow_the_evaluators_clock(

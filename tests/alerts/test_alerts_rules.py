@@ -9,15 +9,17 @@ import pytest
 from pydantic import ValidationError
 
 from alerts import payloads
-from alerts.rules import (
-    SPEC_ADAPTER,
+from alerts.facts import (
     ArticleFact,
     BatchFacts,
     MentionCounts,
     ObservationFact,
     RiskFact,
-    Rule,
     SourceRunHistory,
+)
+from alerts.rules import (
+    SPEC_ADAPTER,
+    Rule,
     eval_source_health,
     eval_spike,
     evaluate_batch,

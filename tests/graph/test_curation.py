@@ -11,6 +11,7 @@ from neo4j import Driver
 
 from crawlers.types import Article
 from graph import curation, writer
+from graph.access import Graph
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp.kb import load_kb
@@ -54,9 +55,10 @@ def test_merge_moves_everything_and_is_idempotent(sample_graph: Driver,
                               "(a {id: 'cur-1'}) RETURN m.count AS c")[0]["c"]
     assert len(_rels(sample_graph, NEW)) == 3  # MENTIONS, ABOUT, CONCERNS
 
-    res = curation.merge_entities(sample_graph, NEW, "alibaba-cloud", db)
+    res = curation.merge_entities(Graph(sample_graph, db), NEW, "alibaba-cloud")
     assert not res.already_merged and res.moved == 3
-    assert "阿里云计算" in res.survivor["aliases"] and NEW in res.survivor["merged_ids"]
+    assert res.survivor is not None
+    assert "阿里云计算" in res.survivor.aliases and NEW in res.survivor.merged_ids
     assert _q(sample_graph, "MATCH (e:Company {id: $id}) RETURN e", id=NEW) == []
     # the two mentions in cur-1 are folded into one relationship with both counts
     m = _q(sample_graph, "MATCH (e:Company {id: 'alibaba-cloud'})<-[m:MENTIONS]-(a {id: 'cur-1'}) "
@@ -69,7 +71,7 @@ def test_merge_moves_everything_and_is_idempotent(sample_graph: Driver,
                             "(e) RETURN e.id AS id") == [{"id": "alibaba-cloud"}]
 
     snapshot = _rels(sample_graph, "alibaba-cloud")
-    again = curation.merge_entities(sample_graph, NEW, "alibaba-cloud", db)
+    again = curation.merge_entities(Graph(sample_graph, db), NEW, "alibaba-cloud")
     assert again.already_merged and again.moved == 0
     assert _rels(sample_graph, "alibaba-cloud") == snapshot
 
@@ -81,9 +83,9 @@ def test_merge_moves_everything_and_is_idempotent(sample_graph: Driver,
 
 def test_kb_reload_keeps_a_merge(sample_graph: Driver, neo4j_settings: Neo4jSettings) -> None:
     db = neo4j_settings.database
-    curation.merge_entities(sample_graph, "tencent-cloud", "tencent", db)
+    curation.merge_entities(Graph(sample_graph, db), "tencent-cloud", "tencent")
     assert ("PART_OF", "tencent") not in _rels(sample_graph, "tencent")  # no self-loop
-    write_kb(sample_graph, load_kb(), db)
+    write_kb(Graph(sample_graph, db), load_kb())
     assert _q(sample_graph, "MATCH (e:Company {id: 'tencent-cloud'}) RETURN e") == []
     tencent = _q(sample_graph, "MATCH (e:Company {id: 'tencent'}) RETURN e.aliases AS a")[0]["a"]
     assert "腾讯云" in tencent and "Tencent Cloud" in tencent
@@ -91,18 +93,18 @@ def test_kb_reload_keeps_a_merge(sample_graph: Driver, neo4j_settings: Neo4jSett
 
 def test_merge_refusals(sample_graph: Driver) -> None:
     with pytest.raises(curation.CurationError) as exc:
-        curation.merge_entities(sample_graph, "nope", "alibaba")
+        curation.merge_entities(Graph(sample_graph), "nope", "alibaba")
     assert exc.value.not_found
     with pytest.raises(curation.CurationError) as exc:
-        curation.merge_entities(sample_graph, "qwen", "alibaba")  # a model into a company
+        curation.merge_entities(Graph(sample_graph), "qwen", "alibaba")  # a model into a company
     assert not exc.value.not_found
     with pytest.raises(curation.CurationError):
-        curation.merge_entities(sample_graph, "alibaba", "alibaba")
+        curation.merge_entities(Graph(sample_graph), "alibaba", "alibaba")
 
 
 def test_add_alias_is_idempotent(sample_graph: Driver) -> None:
-    entity, _, added = curation.add_alias(sample_graph, "deepseek", "深度求索公司")  # type: ignore[misc]
-    assert added and "深度求索公司" in entity["aliases"]
-    entity2, _, added2 = curation.add_alias(sample_graph, "deepseek", "深度求索公司")  # type: ignore[misc]
-    assert not added2 and entity2["aliases"] == entity["aliases"]
-    assert curation.add_alias(sample_graph, "no-such", "x") is None
+    first = curation.add_alias(Graph(sample_graph), "deepseek", "深度求索公司")
+    assert first is not None and first.added and "深度求索公司" in first.entity.aliases
+    again = curation.add_alias(Graph(sample_graph), "deepseek", "深度求索公司")
+    assert again is not None and not again.added and again.entity.aliases == first.entity.aliases
+    assert curation.add_alias(Graph(sample_graph), "no-such", "x") is None

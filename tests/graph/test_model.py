@@ -12,6 +12,7 @@ from neo4j import Driver
 
 from crawlers.types import Article
 from graph import reader, writer
+from graph.access import Graph
 from graph.kb import write_kb
 from graph.reader import Reads
 from graph.settings import Neo4jSettings
@@ -40,7 +41,7 @@ def test_ingesting_and_reloading_twice_changes_nothing(
 ) -> None:
     before = _snapshot(sample_graph)
     writer.write_batch(sample_graph, writer.build_batch(sample_items), neo4j_settings.database)
-    write_kb(sample_graph, load_kb(), neo4j_settings.database)
+    write_kb(Graph(sample_graph, neo4j_settings.database), load_kb())
     assert _snapshot(sample_graph) == before
 
 

@@ -11,6 +11,7 @@ from neo4j import Driver
 
 from crawlers.types import Article, PolicyFields
 from graph import writer
+from graph.access import Graph
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp.kb import load_kb
@@ -48,7 +49,7 @@ def page(aid: str, issuer: str, number: str) -> Article:
 @pytest.mark.neo4j
 def test_issued_by_links_are_written(empty_graph: Driver, neo4j_settings: Neo4jSettings) -> None:
     kb = load_kb()
-    write_kb(empty_graph, kb, neo4j_settings.database)
+    write_kb(Graph(empty_graph, neo4j_settings.database), kb)
     articles = [page("p-office", "工业和信息化部办公厅", "工信厅科〔2026〕7号"),
                 page("p-unseen", "某某省数据管理中心", "某数〔2026〕3号")]
     items = [(a, with_page_policy(a, Extraction(id=a.id, lang="zh"), kb)) for a in articles]

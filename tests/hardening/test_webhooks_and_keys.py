@@ -17,6 +17,7 @@ from alerts.settings import AlertSettings
 from alerts.ssrf import SsrfGuard
 from alerts.types import AlertDraft, Evidence
 from graph import outbox
+from graph.access import Graph
 from graph.settings import Neo4jSettings
 from tests.alerts.conftest import make_rule, make_webhook, now, wipe
 from tests.alerts.receiver import Receiver
@@ -67,17 +68,17 @@ def test_a_delivery_refused_at_send_time_fails_at_once(graph: Driver,
                            cooldown_s=0,
                            evidence=(Evidence(article_id="a1", url="https://n.example.cn/1",
                                               sentence="价格下调97%。"),))
-        outbox.record_alerts(graph, [draft], payloads.render, now())
+        outbox.record_alerts(Graph(graph), [draft], payloads.render, now())
         worker = DeliveryWorker(graph, NOTHING_ALLOWED, neo4j_settings.database)
         try:
             assert worker.run_once(wait=True) == 1
             assert worker.run_once(wait=False) == 0  # nothing scheduled for later
         finally:
             worker.stop(5)
-        (delivery,) = outbox.list_deliveries(graph, "desk-a", hook["id"], None, 10)
-        assert delivery["status"] == "failed"
+        (delivery,) = outbox.list_deliveries(Graph(graph), "desk-a", hook["id"], None, 10)
+        assert delivery.status == "failed"
         assert delivery.get("next_attempt_at") is None
-        assert "refused by SSRF guard" in str(delivery["attempt_error"])
+        assert "refused by SSRF guard" in str(delivery.attempt_error)
         assert receiver.requests == []
     finally:
         receiver.stop()

@@ -13,6 +13,7 @@ import pytest
 from neo4j import Driver
 
 from crawlers.types import Article, PolicyFields
+from graph.access import Graph
 from graph.kb import write_kb
 from graph.settings import Neo4jSettings
 from nlp import Extractor
@@ -37,7 +38,7 @@ def rows(driver: Driver, query: str, **params: object) -> list[dict[str, object]
 
 @pytest.fixture
 def sink(empty_graph: Driver, neo4j_settings: Neo4jSettings) -> GraphSink:
-    write_kb(empty_graph, load_kb(), neo4j_settings.database)
+    write_kb(Graph(empty_graph, neo4j_settings.database), load_kb())
     return GraphSink(empty_graph, Extractor.get(), neo4j_settings.database)
 
 
