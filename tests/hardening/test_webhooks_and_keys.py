@@ -77,7 +77,7 @@ def test_a_delivery_refused_at_send_time_fails_at_once(graph: Driver,
             worker.stop(5)
         (delivery,) = outbox.list_deliveries(Graph(graph), "desk-a", hook["id"], None, 10)
         assert delivery.status == "failed"
-        assert delivery.get("next_attempt_at") is None
+        assert delivery.next_attempt_at is None
         assert "refused by SSRF guard" in str(delivery.attempt_error)
         assert receiver.requests == []
     finally:
