@@ -39,3 +39,21 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, tries: int = 600) -> None:
+    """Until `url` answers 200 (bounded: `tries` × 0.1 s), or the process died."""
+    import time
+
+    import httpx
+
+    for _ in range(tries):
+        if proc.poll() is not None:
+            raise RuntimeError(f"role process exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer:\n{log.read_text()[-3000:]}")
