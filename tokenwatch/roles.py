@@ -114,12 +114,36 @@ def run_delivery(settings: AppSettings, neo4j: Neo4jSettings) -> None:
             log.info("delivery worker %s stopped", worker.token)
 
 
+def run_ingest_worker(settings: AppSettings, neo4j: Neo4jSettings) -> None:
+    """Consume the ingest queue until SIGTERM: extract and write each batch (tokenwatch/
+    queue.py); the batch in hand is finished, unstarted ones stay queued for the others."""
+    from alerts.evaluate import batch_hooks
+    from nlp import Extractor
+    from tokenwatch.ingest import GraphSink
+    from tokenwatch.queue import IngestQueue, QueueSettings
+
+    with _driver(neo4j) as driver:
+        sink = GraphSink(driver, Extractor.get(), neo4j.database,
+                         on_batch=batch_hooks(driver, neo4j.database))
+        queue = IngestQueue(QueueSettings(), handler=sink.write)
+        worker = queue.worker()
+        worker.start()
+        log.info("ingest worker consuming %s", queue.settings.redis_url)
+        try:
+            wait_for_signal()
+        finally:
+            worker.stop()
+            queue.close()
+            log.info("ingest worker stopped")
+
+
 def run_role(role: str, settings: AppSettings, neo4j: Neo4jSettings,
              host: str | None = None, port: int | None = None) -> None:
     check_role(role, neo4j, settings)
     runners: dict[str, Callable[[], None]] = {
         "api": lambda: run_api(settings, neo4j, host, port),
         "delivery": lambda: run_delivery(settings, neo4j),
+        "ingest-worker": lambda: run_ingest_worker(settings, neo4j),
     }
     runner = runners.get(role)
     if runner is None:
