@@ -7,7 +7,8 @@
   (graph/outbox.py), so any number of them run side by side;
 - `ingest-worker`: consumes crawled articles from the job queue (tokenwatch/queue.py) and
   writes them through the idempotent graph writer;
-- `crawl-worker`: a Scrapy process on the shared Redis frontier (crawlers/distributed.py);
+- `crawl-worker`: planned (a Scrapy process on a shared scrapy-redis frontier); until then
+  the scheduler role runs the crawls;
 - `scheduler`: the crawl scheduler; the leader lease on TOKENWATCH_SCHEDULER_STORE_URL
   (a SQL store every scheduler shares, e.g. PostgreSQL) lets one of them lead.
 
@@ -137,6 +138,40 @@ def run_ingest_worker(settings: AppSettings, neo4j: Neo4jSettings) -> None:
             log.info("ingest worker stopped")
 
 
+def run_scheduler(settings: AppSettings, neo4j: Neo4jSettings) -> None:
+    """The crawl scheduler and scheduled alert jobs until SIGTERM, without the API. Several
+    may run: the lease in TOKENWATCH_SCHEDULER_STORE_URL (shared SQL, e.g. PostgreSQL) lets
+    one lead and the others stand by. Alerts it raises are delivered by the delivery role."""
+    from alerts.evaluate import AlertEvaluator
+    from alerts.settings import get_alert_settings
+    from crawlers.overlay import load_registry
+    from graph import outbox
+    from tokenwatch.scheduler import build_crawl_scheduler, scheduled_jobs
+    from tokenwatch.service import after_crawl, registry_watcher
+    from tokenwatch.workflow import prepare_graph
+
+    alert_settings = get_alert_settings()
+    sources = load_registry(settings.sources_file, settings.overlay_path)
+    with _driver(neo4j) as driver:
+        prepare_graph(driver, sources, neo4j.database)
+        outbox.apply_alert_schema(driver, neo4j.database)
+        evaluator = AlertEvaluator(driver, alert_settings, neo4j.database)
+        sched = build_crawl_scheduler(sources, settings.sources_file, str(neo4j.uri),
+                                      settings.crawl_timeout_s, settings.data_dir,
+                                      jobs=scheduled_jobs(evaluator, alert_settings))
+        sched.runtime.on_finished.append(after_crawl(driver, evaluator, neo4j.database))
+        sched.start()
+        watcher = registry_watcher(settings, sched, driver, neo4j.database).start()
+        log.info("scheduler %s (store %s)", "leading" if sched.is_leader else "in standby",
+                 sched.store_url)
+        try:
+            wait_for_signal()
+        finally:
+            watcher.stop()
+            sched.shutdown()
+            log.info("scheduler stopped (lease released if held)")
+
+
 def run_role(role: str, settings: AppSettings, neo4j: Neo4jSettings,
              host: str | None = None, port: int | None = None) -> None:
     check_role(role, neo4j, settings)
@@ -144,8 +179,10 @@ def run_role(role: str, settings: AppSettings, neo4j: Neo4jSettings,
         "api": lambda: run_api(settings, neo4j, host, port),
         "delivery": lambda: run_delivery(settings, neo4j),
         "ingest-worker": lambda: run_ingest_worker(settings, neo4j),
+        "scheduler": lambda: run_scheduler(settings, neo4j),
     }
     runner = runners.get(role)
-    if runner is None:
-        raise RoleError(f"--role {role} is not available in this version")
+    if runner is None:  # crawl-worker: README "Scaling out", what is still to come
+        raise RoleError(f"--role {role} is not available yet: crawls run from the scheduler "
+                        "role (one subprocess per due source)")
     runner()
