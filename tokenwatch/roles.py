@@ -123,8 +123,11 @@ def run_ingest_worker(settings: AppSettings, neo4j: Neo4jSettings) -> None:
     from tokenwatch.ingest import GraphSink
     from tokenwatch.queue import IngestQueue, QueueSettings
 
+    extractor = Extractor.get()
+    for lang in ("zh", "en"):  # built before the first batch, not inside its time limit
+        extractor.pipeline(lang)
     with _driver(neo4j) as driver:
-        sink = GraphSink(driver, Extractor.get(), neo4j.database,
+        sink = GraphSink(driver, extractor, neo4j.database,
                          on_batch=batch_hooks(driver, neo4j.database))
         queue = IngestQueue(QueueSettings(), handler=sink.write)
         worker = queue.worker()
