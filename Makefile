@@ -26,8 +26,14 @@ $(LAUNCHER): graph/neo4j/pom.xml graph/neo4j/src/main/java/tokenwatch/neo4j/Laun
 
 setup: $(STAMP) $(LAUNCHER)
 
+# The scaled-out roles (`tokenwatch up --role …`, README "Scaling out") and their tests need a
+# Redis server: Debian's redis-server, installed when missing (root, as on CI).
+REDIS_SERVER := command -v redis-server >/dev/null || command -v valkey-server >/dev/null \
+	|| (apt-get update -qq && apt-get install -y -qq redis-server)
+
 run: setup
-	$(VENV)/bin/tokenwatch up
+	$(if $(ROLE),$(REDIS_SERVER) || echo "redis-server could not be installed",)
+	$(VENV)/bin/tokenwatch up $(if $(ROLE),--role $(ROLE),)
 
 # The render test (tests/crawlers/test_crawl_render.py, `render: true` sources) needs Debian's
 # chromium (playwright never downloads a browser); installed when missing (root, as on CI).
@@ -35,6 +41,7 @@ run: setup
 test: setup
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
 	  || echo "chromium could not be installed: the render test will be skipped"
+	$(REDIS_SERVER) || echo "redis-server could not be installed: tests/distributed will be skipped"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q

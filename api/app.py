@@ -13,7 +13,7 @@ from neo4j import Driver
 
 from alerts.clock import Clock, utcnow
 from api import csvout, docs, errors, openapi, prometheus
-from api.auth import KeyCache, RateLimiter, authenticate, ensure_admin_key
+from api.auth import authenticate, ensure_admin_key
 from api.deps import Services
 from api.keystrength import weak_key_warning
 from api.limits import BodyGuard
@@ -33,6 +33,7 @@ from api.routes import (
 )
 from api.routes import alerts as alert_routes
 from api.settings import ApiSettings
+from api.shared import shared_state
 from api.versioning import VersionRedirect
 from graph.db import open_driver
 from graph.settings import Neo4jSettings
@@ -91,6 +92,8 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
         finally:
             if own:
                 graph.close()
+            if shared is not None:
+                shared.close()
 
     app = FastAPI(
         title="Tokenwatch API",
@@ -104,8 +107,8 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     app.state.api_settings = api
     app.state.clock = clock
     app.state.services = Services()  # what a bare app runs beside the API: nothing
-    app.state.key_cache = KeyCache(api.key_cache_s)
-    app.state.rate_limiter = RateLimiter(api.rate_per_min, api.rate_burst)
+    # in Redis when TOKENWATCH_REDIS_URL is set (replicas share them), else in this process
+    app.state.key_cache, app.state.rate_limiter, shared = shared_state(api)
     errors.install(app)
     # the body guard sits inside the operators' HTTP middlewares (CSV, latency): it answers
     # 401/413 itself, so what they wrap is a plain response

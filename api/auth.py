@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -125,7 +125,20 @@ def ensure_admin_key(driver: Driver, key: str, database: str | None = None) -> s
     return key_id
 
 
-# --- rate limits ------------------------------------------------------------------------
+# --- rate limits and the key cache: in this process here, shared in api/shared.py ------
+
+
+class Limiter(Protocol):
+    def take(self, key_id: str) -> float: ...
+
+
+class PrincipalCache(Protocol):
+    def get(self, key_id: str, key_hash: str) -> ApiPrincipal | None: ...
+
+    def put(self, key_id: str, key_hash: str, principal: ApiPrincipal) -> None: ...
+
+    def drop(self, key_id: str) -> None: ...
+
 
 
 class RateLimiter:
@@ -190,7 +203,7 @@ def _presented(bearer: HTTPAuthorizationCredentials | None, header: str | None) 
 
 
 def _verify(driver: Driver, key: str, database: str | None, timeout: float,
-            cache: KeyCache, bootstrap: str | None) -> ApiPrincipal:
+            cache: PrincipalCache, bootstrap: str | None) -> ApiPrincipal:
     key_id, secret = parse_key(key)
     key_hash = hash_secret(secret)
     cached = cache.get(key_id, key_hash)

@@ -37,6 +37,12 @@ class ApiSettings(BaseSettings):
         "revoked through the API is dropped at once, one revoked from another process within this",
     )
 
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("TOKENWATCH_REDIS_URL"),
+        description="Redis shared by API replicas for rate limits and the key cache "
+        "(api/shared.py); unset: both are kept in this process",
+    )
+
     max_body_bytes: int = Field(
         default=256 * 1024, ge=1024,
         description="largest request body of a route without its own cap (api/limits.py); "

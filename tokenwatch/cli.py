@@ -230,6 +230,12 @@ def up(
     port: Annotated[int | None, typer.Option(help="API port (TOKENWATCH_API_PORT)")] = None,
     host: Annotated[str | None, typer.Option(help="API host (TOKENWATCH_API_HOST)")] = None,
     no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="API only")] = False,
+    role: Annotated[
+        str | None,
+        typer.Option(help="run one role of a scaled-out deployment: api | crawl-worker | "
+                     "ingest-worker | delivery | scheduler (needs NEO4J_URI; README "
+                     "\"Scaling out\"); default: everything in this process"),
+    ] = None,
 ) -> None:
     """The service: embedded Neo4j (unless NEO4J_URI), the API and the crawl scheduler."""
     from tokenwatch.service import serve
@@ -237,6 +243,15 @@ def up(
 
     settings = get_settings()
     _logging(settings.log_level)
+    if role is not None:
+        from tokenwatch.roles import run_role
+
+        if role == "api":
+            from tokenwatch.preflight import check_api_port
+
+            check_api_port(host, port)
+        run_role(role, settings, Neo4jSettings(), host=host, port=port)
+        return
     from tokenwatch.preflight import check_api_port
 
     check_api_port(host, port)
@@ -328,7 +343,8 @@ def keys_list(
 @one_line_errors
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key id (tw_<id>_…)")]) -> None:
     """Revoke a key (idempotent). Running APIs stop accepting it within
-    TOKENWATCH_API_KEY_CACHE_S seconds."""
+    TOKENWATCH_API_KEY_CACHE_S seconds; at once when they share TOKENWATCH_REDIS_URL."""
+    from api.settings import ApiSettings
     from graph.apikeys import revoke_key
 
     if key_id.startswith("tw_"):
@@ -338,4 +354,13 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key id (tw_<id>_
     if found is None:
         err.print(f"[red]error:[/red] no key with id {key_id!r}")
         raise typer.Exit(1)
+    api = ApiSettings()
+    if api.redis_url:  # the replicas' shared key cache forgets it now
+        from api.shared import RedisKeyCache, connect
+
+        client = connect(api.redis_url)
+        try:
+            RedisKeyCache(client, api.key_cache_s).drop(key_id)
+        finally:
+            client.close()
     typer.echo(f"revoked {key_id}")

@@ -21,6 +21,8 @@ class AppSettings(BaseSettings):
     scheduler_enabled: bool = True
     crawl_timeout_s: float = 1800.0  # a crawl subprocess is killed after this
     ingest_batch_size: int = 32
+    # the scaled-out roles (tokenwatch/roles.py): crawl frontier, ingest queue, API state
+    redis_url: str | None = None
     log_level: str = "INFO"
 
     @property

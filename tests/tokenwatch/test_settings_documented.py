@@ -10,12 +10,14 @@ from alerts.settings import AlertSettings
 from api.settings import ApiSettings
 from crawlers.runner import CrawlSettings
 from graph.settings import Neo4jSettings
+from tokenwatch.queue import QueueSettings
 from tokenwatch.scheduler import SchedulerSettings
 from tokenwatch.settings import AppSettings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CLASSES: tuple[type[BaseSettings], ...] = (AppSettings, ApiSettings, Neo4jSettings,
-                                           AlertSettings, CrawlSettings, SchedulerSettings)
+                                           AlertSettings, CrawlSettings, SchedulerSettings,
+                                           QueueSettings)
 
 
 def env_names(cls: type[BaseSettings]) -> list[str]:
