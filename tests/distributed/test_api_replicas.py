@@ -12,6 +12,7 @@ import pytest
 from neo4j import Driver
 
 from api.auth import issue_key
+from graph.access import Graph
 from graph.embedded import free_port
 from graph.settings import Neo4jSettings
 from tests.distributed.roles import role_env, start_role, stop, wait_http
@@ -42,7 +43,7 @@ def replicas(driver: Driver, neo4j_settings: Neo4jSettings, redis_url: str,
 
 
 def _key(driver: Driver, neo4j: Neo4jSettings, role: str = "reader") -> str:
-    key, _ = issue_key(driver, role, "tester", "replica test", neo4j.database)  # type: ignore[arg-type]
+    key, _ = issue_key(Graph(driver, neo4j.database), role, "tester", "replica test")  # type: ignore[arg-type]
     return key
 
 

@@ -19,6 +19,7 @@ from neo4j import Driver
 from alerts import payloads, signing
 from alerts.types import AlertDraft, Evidence
 from graph import outbox
+from graph.access import Graph
 from graph.settings import Neo4jSettings
 from tests.alerts.conftest import make_rule, make_webhook, now, wipe
 from tests.alerts.receiver import Receiver, Reply
@@ -65,7 +66,7 @@ def test_a_killed_worker_loses_nothing_and_nothing_is_processed_twice(
     outbox.apply_alert_schema(driver, neo4j_settings.database)
     hook = make_webhook(driver, OWNER, receiver.url, receiver.secrets[0])
     rule = make_rule(driver, OWNER, {"type": "risk"}, webhook_ids=[hook["id"]])
-    recorded = outbox.record_alerts(driver, _drafts(rule["id"]), payloads.render, now())
+    recorded = outbox.record_alerts(Graph(driver, neo4j_settings.database), _drafts(rule["id"]), payloads.render, now())
     alert_ids = {r.alert_id for r in recorded}
     env = role_env(neo4j_settings, redis_url, TOKENWATCH_ALERTS_ALLOW_LIST='["127.0.0.1/32"]',
                    TOKENWATCH_ALERTS_CONCURRENCY=str(BATCH),
@@ -81,7 +82,7 @@ def test_a_killed_worker_loses_nothing_and_nothing_is_processed_twice(
         workers[0].wait()
         assert receiver.wait_for(lambda r: len(r.processed) == ALERTS, timeout=120), \
             (tmp_path / "delivery-1.log").read_text()[-2000:]
-        assert _wait(lambda: outbox.delivery_counts(driver, neo4j_settings.database)
+        assert _wait(lambda: outbox.delivery_counts(Graph(driver, neo4j_settings.database))
                      == {"succeeded": ALERTS})
     finally:
         for proc in workers:
