@@ -33,7 +33,8 @@ _COMPARE_BEFORE_RE = re.compile(
 _COMPARE_AFTER_RE = re.compile(r"[^，,。；;.]{0,30}?\b(?:than|versus|vs\.?)\b", re.I)
 # every price-change form has one of these; sentences without one skip the big alternation
 _CHANGE_HINT_RE = re.compile(
-    r"[%％折半成]|分之|per\s?cent|half|halv|fold|third|quarter|fifth|tenth|\d\s*[xX×]", re.I
+    r"[%％折半成]|分之|per\s?cent|half|halv|fold|third|quarter|fifth|tenth|\d\s*[xX×]|1\s*/\s*\d",
+    re.I,
 )
 
 _CHANGE_ANCHORS = (
@@ -48,6 +49,7 @@ _CHANGE_ANCHORS = (
     "rem",
     "fden",
     "sden",
+    "sden2",
     "zhe",
     "zhe2",
     "half",
@@ -65,6 +67,7 @@ class ChangeGrammar(PriceGrammar):
         en_gap = r"(?P<en_gap>(?:[^.;%。]|\.(?!\s)){1,50}?)"
         remain = r"(?:降至|降到|降为|低至|下调至|下调到|调至|调整为|仅为|只有|仅需)"
         orig = r"(?:原价|原来|此前|之前|原先|标准价格|标准价)"
+        en_orig = r"(?:original|previous|former|old|earlier|standard|list)\b"
         self.change_re = re.compile(
             rf"(?P<dn>{down})\s*{mod}\s*{mod}\s*{PCT}|(?P<up>{up})\s*{mod}\s*{mod}\s*{pu}"
             rf"|{p2}\s*(?:的)?\s*(?:price\s+)?(?P<dn2>{alternation(lex['change_nouns_after'])})"
@@ -74,8 +77,9 @@ class ChangeGrammar(PriceGrammar):
             rf"|\b(?:{en_verbs})\b{en_gap}\bby\s+{mod}\s*{pby}"
             rf"|(?:(?:打|享受?|按)\s*(?P<zhe>\d+(?:\.\d+)?|[一二三四五六七八九])\s*折|(?P<zhe2>\d(?:\.\d+)?)\s*折(?![扣合算旧叠]))"
             rf"|(?:降幅|降价|下降|下调|便宜|减价)\s*{mod}\s*(?P<cheng>[一二三四五六七八九]|\d)成"
-            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约为|约|近|超过|达|为)?\s*一半|(?:为|是|仅为|降至|降为)[^，,。；;]{{0,6}}?的一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,3}}?(?:in|by)\s+half|half\s+price)"
-            rf"|\b(?:a|one)\s+(?P<enfr>third|quarter|fifth|tenth)\s+(?:of\s+(?:what|the|its|their)|as\s+(?:expensive|much))"
+            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约为|约|近|超过|达|为)?\s*一半|(?:为|是|仅为|降至|降为)[^，,。；;]{{0,6}}?的一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,3}}?(?:in|by)\s+half|half\s+price|\bto\s+half\s+(?:of\s+)?(?:the|its|their)\s+{en_orig})"
+            rf"|\b(?:a|one)[\s-](?P<enfr>third|quarter|fifth|tenth)\s+(?:of\s+(?:what|the|its|their)|as\s+(?:expensive|much))"
+            rf"|\bto\s+(?P<snum2>1)\s*/\s*(?P<sden2>\d+)(?:st|nd|rd|th)?\s+of\s+(?:the|its|their)\s+{en_orig}"
             rf"|\b(?:cut|cuts|slashed|lowered|reduced|lower|reduce)\s+(?:\S+\s+){{0,4}}?by\s+(?P<byfr>two-thirds|two\sthirds|a\sthird|one\sthird|a\squarter|three\squarters|three-quarters)"
             rf"|\b(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,4}}?(?P<fold2>two|three|four|five|ten)fold"
             rf"|(?P<mult>\d+(?:\.\d+)?)\s*(?:x|X|×|-fold|fold)\s+(?:price\s+)?(?:cut|reduction|drop|lower|cheaper)"
@@ -145,8 +149,10 @@ class ChangeGrammar(PriceGrammar):
         if m["fden"] is not None:  # 降至原价的四分之一
             den = ZH_FRACTION.get(m["fden"]) or float(m["fden"])
             return round(1 / den - 1, 10) if den > 1 else None
-        if m["sden"] is not None:  # 原价的1/4
-            den = float(m["sden"])
+        if (
+            m["sden"] is not None or m["sden2"] is not None
+        ):  # 原价的1/4, "to 1/10th of the original"
+            den = float(m["sden"] or m["sden2"])
             return round(1 / den - 1, 10) if den > 1 else None
         if m["half"] is not None:
             return -0.5
