@@ -77,7 +77,7 @@ class ChangeGrammar(PriceGrammar):
             rf"|\b(?:{en_verbs})\b{en_gap}\bby\s+{mod}\s*{pby}"
             rf"|(?:(?:打|享受?|按)\s*(?P<zhe>\d+(?:\.\d+)?|[一二三四五六七八九])\s*折|(?P<zhe2>\d(?:\.\d+)?)\s*折(?![扣合算旧叠]))"
             rf"|(?:降幅|降价|下降|下调|便宜|减价)\s*{mod}\s*(?P<cheng>[一二三四五六七八九]|\d)成"
-            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约为|约|近|超过|达|为)?\s*一半|(?:为|是|仅为|降至|降为)[^，,。；;]{{0,6}}?的一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|slashed|lowered|reduced)\s+(?:\S+\s+){{0,3}}?(?:in|by)\s+half|half\s+price|\bto\s+half\s+(?:of\s+)?(?:the|its|their)\s+{en_orig})"
+            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约为|约|近|超过|达|为)?\s*一半|(?:为|是|仅为|降至|降为)[^，,。；;]{{0,6}}?的一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|cutting|slashed|lowered|reduced)\s+(?:\S+\s+){{0,5}}?(?:in|by)\s+half|half\s+price|\bto\s+half\s+(?:of\s+)?(?:the|its|their)\s+{en_orig})"
             rf"|\b(?:a|one)[\s-](?P<enfr>third|quarter|fifth|tenth)\s+(?:of\s+(?:what|the|its|their)|as\s+(?:expensive|much))"
             rf"|\bto\s+(?P<snum2>1)\s*/\s*(?P<sden2>\d+)(?:st|nd|rd|th)?\s+of\s+(?:the|its|their)\s+{en_orig}"
             rf"|\b(?:cut|cuts|slashed|lowered|reduced|lower|reduce)\s+(?:\S+\s+){{0,4}}?by\s+(?P<byfr>two-thirds|two\sthirds|a\sthird|one\sthird|a\squarter|three\squarters|three-quarters)"

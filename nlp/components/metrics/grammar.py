@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.numbers import EN_UNIT_RE, ZH_DIGITS, ZH_UNIT_RE
+from nlp.numbers import EN_UNIT_RE, EN_WORD_NUM_RE, ZH_DIGITS, ZH_UNIT_RE
 from nlp.types import Currency, MetricKind, Period, Side
 
-NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{ZH_DIGITS}]+)"
+NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{ZH_DIGITS}]+|{EN_WORD_NUM_RE})"
 QTY = rf"(?P<q>{NUM}\s*(?:{ZH_UNIT_RE}|(?:{EN_UNIT_RE}))?)"
 PCT = r"(?P<p>\d+(?:\.\d+)?)\s*(?:%|％|percent|per cent|个百分点)"
 RANGE_LOW_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|—|~|～|至|到|to)\s*$")

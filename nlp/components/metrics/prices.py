@@ -23,6 +23,13 @@ _INSTEAD_RE = re.compile(
 )
 
 
+_SLASH_RE = re.compile(r"\s*/\s*")
+_SIDE_WORD = r"(?:cached input|cache hits?|input|output|prompt|completion|输入|输出)"
+_SIDE_LIST_RE = re.compile(
+    rf"[^.;。；]{{0,30}}?[(（]?\s*(?P<list>{_SIDE_WORD}(?:\s*/\s*{_SIDE_WORD})+)\s*[)）]?", re.I
+)
+
+
 class PriceGrammar(TariffGrammar, Filters):
     def _build_price(self, lex: dict, tok: str) -> None:
         sides = [w for ws in lex["side_cues"].values() for w in ws]
@@ -98,7 +105,27 @@ class PriceGrammar(TariffGrammar, Filters):
                     condition=condition,
                 )
             )
-        return parallel_sides(out)
+        return parallel_sides(self._slash_sides(sent, s0, out))
+
+    def _slash_sides(self, sent: str, s0: int, found: list[Found]) -> list[Found]:
+        """ "$0.10/$0.40 per MTok (input/output)": prices joined by "/" take the sides of a
+        "/"-joined side list after them, in order."""
+        out = list(found)
+        i = 0
+        while i < len(out):
+            j = i
+            while j + 1 < len(out) and _SLASH_RE.fullmatch(
+                sent, out[j].end - s0, out[j + 1].start - s0
+            ):
+                j += 1
+            listed = _SIDE_LIST_RE.match(sent, out[j].end - s0) if j > i else None
+            words = re.split(r"\s*/\s*", listed["list"]) if listed else []
+            if len(words) == j - i + 1:
+                for k, word in enumerate(words):
+                    side = self._side_of(word)
+                    out[i + k] = replace(out[i + k], side=cast(Side | None, side))
+            i = j + 1
+        return out
 
     def _per_ok(self, sent: str, p: re.Match[str], has_tok: bool, ai_doc: bool) -> bool:
         """A price denominator: "per million tokens", "/1M input", "/MTok", "每百万tokens";

@@ -43,7 +43,7 @@ class VolumeGrammar(PeriodGrammar, Filters):
             r"\s*(?:个)?\s*(?=[，,；;。]|$)"
         )
         self.year_ago_en_re = re.compile(
-            r"(?:up from|from|compared with|compared to|versus|vs\.?)\s+"
+            r"(?:up from|from|compared with|compared to|against|versus|vs\.?)\s+"
             rf"(?:about |around |nearly |roughly )?{QTY}",
             re.I,
         )

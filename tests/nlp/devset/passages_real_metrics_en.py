@@ -142,4 +142,35 @@ PASSAGES = [
 ("dm-059", "2025-11-11", "Daily token usage on the platform hit 1.2 trillion in October, compared with 300 billion a year ago.",
  [], [("v", 1.2e12, "day", N, N, N, "2025-10"), ("v", 3e11, "day", N, N, N, "2024-10")], [],
  ["numbers", "periods"]),
+# --- number words before a magnitude, "tokens in June" as that month's volume, the 7-day window
+# of weekly rankings, "N% off", "cost per token … halved", "cutting … by 100%", "against X a year
+# ago", GPU-model price cuts as distractors. Seen on bebeez.eu and aibase.com/news/19996 ("more
+# than 980 trillion tokens in June", "nearly a quadrillion"), OpenRouter ranking summaries
+# (vpsmesh.com, "7-day rolling window"), deepseek-apk.com ("up to 75% off", "50% off all
+# rates"), tomtunguz.com ("cost per token … more than halved"), techreaderdaily.com and
+# aimultiple.com/gpu-index ("AWS cut H100 pricing by 44%").
+("dm-060", "2025-08-02", "Alphabet said its systems handled nearly one quadrillion tokens in July.",
+ ["c:Alphabet=google"], [("v", 1e15, "month", N, N, "google", "2025-07")], [],
+ ["numbers", "periods"]),
+("dm-061", "2025-09-09", "Kimi crossed a trillion tokens a day for the first time last week.",
+ ["m:Kimi=kimi"], [("v", 1e12, "day", N, N, "kimi", "2025-09-02")], [],
+ ["numbers", "periods"]),
+("dm-062", "2026-01-20", "Claude ranked second with 8.4T tokens across the seven-day rolling window.",
+ ["m:Claude=claude"], [("v", 8.4e12, "week", N, N, "claude", "2026-01-20")], [],
+ ["numbers", "periods"]),
+("dm-063", "2025-03-01", "DeepSeek is offering up to 50% off during its overnight window.",
+ ["c:DeepSeek=deepseek"], [("c", -0.5, N, N, N, "deepseek", "2025-03-01", "off_peak")], [],
+ ["price_changes"]),
+("dm-064", "2025-06-30", "The cost per token of frontier models has more than halved since January, analysts said.",
+ [], [("c", -0.5, N, N, N, N, "2025-06-30")], [],
+ ["price_changes"]),
+("dm-065", "2024-05-21", "Baidu made two ERNIE models free, cutting their price by 100%.",
+ ["c:Baidu=baidu", "m:ERNIE=ernie"], [("c", -1.0, N, N, N, "ernie", "2024-05-21")], [],
+ ["price_changes"]),
+("dm-066", "2025-10-20", "Qwen served 9 trillion tokens per day in September, against 2.5 trillion a year ago.",
+ ["m:Qwen=qwen"], [("v", 9e12, "day", N, N, "qwen", "2025-09"), ("v", 2.5e12, "day", N, N, "qwen", "2024-09")], [],
+ ["numbers", "periods"]),
+("dm-067", "2026-02-10", "Oracle cut its H200 instance pricing by 30% this quarter.",
+ ["c:Oracle=oracle"], [], [],
+ ["distractors"]),
 ]
