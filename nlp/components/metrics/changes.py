@@ -57,6 +57,16 @@ _CHANGE_ANCHORS = (
     "fold",
 )
 
+# "… by 78% for input and 71% for output": a change's side named right after it, and a
+# coordinated percentage for another side
+_FOR_SIDE = r"(?:for|on)\s+(?:the\s+)?(?P<s>cached input|input|output|prompt|completion)\b"
+_FOR_SIDE_RE = re.compile(r"\s*" + _FOR_SIDE, re.I)
+_AND_PCT_RE = re.compile(
+    r"\s*(?:tokens?\s*)?,?\s*(?:and|while)\s+(?:by\s+)?"
+    r"(?P<p>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)\s+" + _FOR_SIDE,
+    re.I,
+)
+
 
 class ChangeGrammar(PriceGrammar):
     def _build_change(self, lex: dict) -> None:
@@ -122,6 +132,10 @@ class ChangeGrammar(PriceGrammar):
             if side is None:  # 输入价格降至0.8元，降幅达到44%: the change of the side named
                 named = {self._side_of(x.group()) for x in self._side_iter(sent[: m.start()])}
                 side = named.pop() if len(named) == 1 else None
+            for_side = _FOR_SIDE_RE.match(sent, m.end())
+            more = _AND_PCT_RE.match(sent, for_side.end()) if for_side else None
+            side = self._side_of(for_side["s"]) if for_side and more else side
+            condition = self._condition(sent, m.start(), m.end())
             out.append(
                 Found(
                     "price_change",
@@ -129,9 +143,21 @@ class ChangeGrammar(PriceGrammar):
                     s0 + a0,
                     s0 + a1,
                     side=cast(Side | None, side),
-                    condition=self._condition(sent, m.start(), m.end()),
+                    condition=condition,
                 )
             )
+            if more:  # "by 78% for input and 71% for output": the same change, the other side
+                sign = -1 if value < 0 else 1
+                out.append(
+                    Found(
+                        "price_change",
+                        change_fraction(float(more["p"]), sign),
+                        s0 + more.start("p"),
+                        s0 + more.end("p"),
+                        side=cast(Side | None, self._side_of(more["s"])),
+                        condition=condition,
+                    )
+                )
         return out
 
     def _change_value(self, m: re.Match[str]) -> float | None:

@@ -187,6 +187,11 @@ class PriceGrammar(TariffGrammar, Filters):
             sides = [self._side_of(x.group()) for x in self._side_iter(sent[: moneys[0].start()])]
             if len(sides) >= len(moneys) > 1:
                 return sides[len(sides) - len(moneys) + i]
+            resp = re.search(r"分别|respectively", sent[moneys[-1].end() :], re.I)
+            tail = sent[moneys[-1].end() : moneys[-1].end() + resp.start()] if resp else ""
+            after = [self._side_of(x.group()) for x in self._side_iter(tail)]
+            if len(after) == len(moneys) > 1:  # "$0.25 and $2 per million input and output
+                return after[i]  # tokens respectively"
         c0, c1 = clause_bounds(sent, m.start(), 0, len(sent))
         prev_end = moneys[i - 1].end() if i > 0 else 0
         nxt = moneys[i + 1].start() if i + 1 < len(moneys) else len(sent)
@@ -197,6 +202,9 @@ class PriceGrammar(TariffGrammar, Filters):
         if latin:  # "$3 / MTok for input and $15 / MTok for output", "per million input tokens"
             near = per.start() >= m.end() or per.end() >= m.start() - 1
             found = (per_side if near else None) or self._first_side(tail)
+            tail_sides = {self._side_of(x.group()) for x in self._side_iter(tail)}
+            if found == "input" and "cached_input" in tail_sides:
+                found = "cached_input"  # "$0.07/M input tokens on a cache hit"
             found = found or self._last_side(segment)
         else:  # "输入1元、输出16元", "输入（缓存命中）0.5元", "每输入100万个Token收费1元"
             found = self._last_side(segment) or (per_side if c0 <= per.start() < c1 else None)

@@ -173,4 +173,17 @@ PASSAGES = [
 ("dm-067", "2026-02-10", "Oracle cut its H200 instance pricing by 30% this quarter.",
  ["c:Oracle=oracle"], [], [],
  ["distractors"]),
+# --- sides: "per million input and output tokens respectively" after the amounts, "by 78% for
+# input and 71% for output", "/M input tokens on a cache hit". Seen on gptcrunch.com and
+# costhawk.ai pricing guides, Google's Gemini 1.5 Flash price-cut coverage (input/output cut
+# by different percentages), deepseek-apk.com/blogs/125 ("$0.07/M").
+("dm-070", "2025-08-08", "GPT-5 nano costs $0.05 and $0.40 per million input and output tokens respectively.",
+ ["m:GPT-5=gpt-5"], [("p", 0.05, N, "USD", "input", "gpt-5", "2025-08-08"), ("p", 0.4, N, "USD", "output", "gpt-5", "2025-08-08")], [],
+ ["prices", "attribution"]),
+("dm-071", "2024-08-12", "Google lowered Gemini Flash prices by 70% for input and 65% for output.",
+ ["c:Google=google", "m:Gemini Flash=gemini"], [("c", -0.7, N, N, "input", "gemini", "2024-08-12"), ("c", -0.65, N, N, "output", "gemini", "2024-08-12")], [],
+ ["price_changes"]),
+("dm-072", "2025-01-20", "DeepSeek-R1 costs $0.14/M input tokens on a cache hit.",
+ ["m:DeepSeek-R1=deepseek-r1"], [("p", 0.14, N, "USD", "cached_input", "deepseek-r1", "2025-01-20")], [],
+ ["prices"]),
 ]
