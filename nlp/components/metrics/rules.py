@@ -30,9 +30,16 @@ class MetricRules(VolumeGrammar, ChangeGrammar, Attribution):
         self._build_periods(lex)
         self._build_volumes(lex, tok)
         self.ago_sentence_re = re.compile(
-            rf"^\s*(?:A year (?:earlier|ago|before)|一年前|去年同期|上年同期)[^.。]{{0,30}}?"
+            rf"\s*(?:A year (?:earlier|ago|before)|一年前|去年同期|上年同期)[^.。]{{0,30}}?"
             r"(?:was|were|stood at|totalled|仅为|仅约|仅|为|是|约)\s*"
             rf"(?:below |under |about |around |just |only |约|仅)?{QTY}"
+        )
+        # "This was up from 9.7 trillion tokens one year before."
+        self.ago_from_re = re.compile(
+            r"\s*(?:this|that|it|(?:the|this|that) (?:figure|number|total|volume|count))\s+"
+            r"(?:was|is|compares|compared)\s+(?:up\s+|down\s+)?(?:sharply\s+)?(?:from|with)\s+"
+            rf"(?:about |around |nearly |roughly |just |only |under |below )?{QTY}",
+            re.I,
         )
         self._build_price(lex, tok)
         self._build_change(lex)
@@ -57,8 +64,10 @@ class MetricRules(VolumeGrammar, ChangeGrammar, Attribution):
                 + self.prices(text, s0, s1, ai_doc)
                 + self.changes(text, s0, s1, ai_doc)
             )
-            if not found and last_volume is not None:
-                found = self._ago_sentence(text, s0, s1, last_volume)
+            if last_volume is not None:  # "A year earlier it was 1 trillion (tokens)."
+                ago = self._ago_sentence(text, s0, s1, last_volume)
+                if ago and all(f.start == ago[0].start for f in found):
+                    found = ago
             found = self._attribute_lists(
                 text, s0, s1, sorted(found, key=lambda f: f.start), entities
             )
@@ -105,6 +114,8 @@ class MetricRules(VolumeGrammar, ChangeGrammar, Attribution):
         """ "… hit 40 trillion in August. A year earlier it was below 1 trillion.": the
         earlier figure in a sentence of its own, about what the previous figure was about."""
         m = self.ago_sentence_re.match(text, s0, s1)
+        if m is None and _YEAR_AGO_RE.search(text, s0, s1):
+            m = self.ago_from_re.match(text, s0, s1)
         value = parse_quantity(m["q"]) if m else None
         if m is None or value is None or value < 1e6:
             return []
@@ -120,6 +131,13 @@ class MetricRules(VolumeGrammar, ChangeGrammar, Attribution):
                 subjects=(subject,) if last.subject else (),
             )
         ]
+
+
+_YEAR_AGO_RE = re.compile(
+    r"\b(?:a|one) year (?:ago|before|earlier)|twelve months (?:ago|earlier)|\blast year"
+    r"|the (?:prior|previous) year",
+    re.I,
+)
 
 
 def _years_before(as_of: str | None, years: int) -> str | None:

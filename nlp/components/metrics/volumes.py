@@ -19,7 +19,8 @@ from nlp.numbers import parse_quantity, unit_factor
 _YEAR_AGO_ZH = re.compile(r"(?:一年前|去年同期|上年同期|去年)的?\s*$")
 _YEAR_AGO_EN = re.compile(
     r"^\s*(?:(?:AI\s+)?tokens?\s+)?(?:(?:per|a|each)\s+(?:month|day|week)\s+)?"
-    r"(?:a year (?:ago|earlier|before)|last year|the year before|in the same period last year)",
+    r"(?:(?:just |only )?(?:a|one) year (?:ago|earlier|before)|last year|the year before"
+    r"|in the same period last year)",
     re.I,
 )
 
