@@ -73,6 +73,8 @@ class Attribution:
         if not (resp or each) or not found:
             return found
         cut = s0 + (resp or each).start()  # type: ignore[union-attr]
+        if resp and resp.group().lower() == "respectively":  # "A and B … X and Y, respectively"
+            cut = min(cut, min(f.start for f in found))
         listed = self._listed(text, self._candidates(text, s0, cut, ents))
         if len(listed) < 2:
             return found
@@ -132,7 +134,8 @@ class Attribution:
             if named:
                 return named[0][2], named[0][3]
         for lo in (c0, s0):
-            before = [c for c in cands if lo <= c[0] and c[1] <= pos]
+            # a name that starts before the figure (even one whose span runs into it)
+            before = [c for c in cands if lo <= c[0] < pos]
             if before:
                 best = max(before, key=lambda c: c[1])
                 models = [c for c in before if c[4] == "model"]

@@ -52,6 +52,19 @@ class VolumeGrammar(PeriodGrammar, Filters):
             rf"\s*(?:个)?\s*(?:(?:{tok})\s*)?(?:和|与|、|及|以及|,|，|and)\s*{QTY}(?!\s*(?:%|％|元|美元))",
             re.I,
         )
+        # "…1.9T tokens, ahead of Claude at 1.2T", "…, while Groq is north of 50 trillion": a
+        # rival's figure of the same kind, its own unit, in the clause after a found volume
+        self.rival_re = re.compile(
+            rf"\s*(?:(?:{tok})\s*)?(?:(?:a|per|each)\s+(?:day|week|month)\s*)?[,，]?\s*"
+            r"(?:while|whereas|ahead of|behind|trailing|followed by|compared with|against|but)\s+"
+            r"(?P<who>[^,.;%$\d]{1,30}?)\s+"
+            r"(?:at|on|(?:is|was|are|were|stands|stood)\s+(?:at\s+|north of\s+|above\s+|over\s+"
+            r"|around\s+|about\s+|near\s+|close to\s+)?|north of|reached|hit|processed|handled"
+            r"|processes|handles|consumed|with)\s*"
+            rf"(?:about |around |nearly |roughly |more than |over |some )?{QTY}"
+            r"(?!\s*(?:%|％|percent|per cent|元|美元|yuan|dollars))",
+            re.I,
+        )
         self.coord_back_re = re.compile(
             rf"(?<![\d.]){QTY}\s*(?:和|与|、|及|以及|and)\s*(?:about |around |roughly )?$", re.I
         )
@@ -181,6 +194,17 @@ class VolumeGrammar(PeriodGrammar, Filters):
             taken.add(g.start)
             out.append(g)
             queue.append(g)
+        for f in found + out:
+            m = self.rival_re.match(sent, f.end - s0)
+            value = parse_quantity(m["q"]) if m else None
+            if m is None or value is None or value < 1e6 or s0 + m.start("q") in taken:
+                continue
+            if not re.search(r"[^\d.,\s]", m["q"]) or self._not_volume(
+                sent, m.start("q"), m.end("q")
+            ):
+                continue  # a bare number has no magnitude of its own
+            taken.add(s0 + m.start("q"))
+            out.append(replace(f, value=value, start=s0 + m.start("q"), end=s0 + m.end("q")))
         for f in found:  # "roughly 2 trillion and 8 trillion tokens": the figures before
             head = sent[max(0, f.start - s0 - 30) : f.start - s0]
             m = self.coord_back_re.search(head)
