@@ -33,12 +33,14 @@ _COMPARE_BEFORE_RE = re.compile(
 _COMPARE_AFTER_RE = re.compile(r"[^，,。；;.]{0,30}?\b(?:than|versus|vs\.?)\b", re.I)
 # every price-change form has one of these; sentences without one skip the big alternation
 _CHANGE_HINT_RE = re.compile(
-    r"[%％折半成]|分之|per\s?cent|half|halv|fold|third|quarter|fifth|tenth|\d\s*[xX×]|1\s*/\s*\d",
+    r"[%％折半成]|腰斩|分之|per\s?cent|half|halv|fold|third|quarter|fifth|tenth|\d\s*[xX×]|1\s*/\s*\d",
     re.I,
 )
 
 _CHANGE_ANCHORS = (
     "cheng",
+    "rcheng",
+    "cden",
     "enfr",
     "byfr",
     "fold2",
@@ -75,8 +77,8 @@ class ChangeGrammar(PriceGrammar):
         pu, pby, p2 = (PCT.replace("?P<p>", f"?P<{g}>") for g in ("pu", "pby", "p2"))
         en_verbs = alternation(lex["change_verbs_by"])
         en_gap = r"(?P<en_gap>(?:[^.;%。]|\.(?!\s)){1,50}?)"
-        remain = r"(?:降至|降到|降为|低至|下调至|下调到|调至|调整为|仅为|只有|仅需)"
-        orig = r"(?:原价|原来|此前|之前|原先|标准价格|标准价)"
+        remain = r"(?:降至|降到|降为|低至|下调至|下调到|调至|调整为|仅为|只有|仅需|不到|不足)"
+        orig = r"(?:原价|原来|此前|之前|原先|标准价格|标准价|去年|一年前|上线时|发布时)"
         en_orig = r"(?:original|previous|former|old|earlier|standard|list)\b"
         self.change_re = re.compile(
             rf"(?P<dn>{down})\s*{mod}\s*{mod}\s*{PCT}|(?P<up>{up})\s*{mod}\s*{mod}\s*{pu}"
@@ -87,7 +89,10 @@ class ChangeGrammar(PriceGrammar):
             rf"|\b(?:{en_verbs})\b{en_gap}\bby\s+{mod}\s*{pby}"
             rf"|(?:(?:打|享受?|按)\s*(?P<zhe>\d+(?:\.\d+)?|[一二三四五六七八九])\s*折|(?P<zhe2>\d(?:\.\d+)?)\s*折(?![扣合算旧叠]))"
             rf"|(?:降幅|降价|下降|下调|便宜|减价)\s*{mod}\s*(?P<cheng>[一二三四五六七八九]|\d)成"
-            rf"|(?P<half>(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约为|约|近|超过|达|为)?\s*一半|(?:为|是|仅为|降至|降为)[^，,。；;]{{0,6}}?的一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|cutting|slashed|lowered|reduced)\s+(?:\S+\s+){{0,5}}?(?:in|by)\s+half|half\s+price|\bto\s+half\s+(?:of\s+)?(?:the|its|their)\s+{en_orig})"
+            rf"|{remain}?{orig}的?\s*(?P<rcheng>[一二三四五六七八九])成"
+            rf"|(?:削减|降低|下调|减少|下降|降价|减价)\s*(?:了)?\s*(?:约|近|超过|逾)?\s*"
+            rf"(?P<cden>[三四五六八十])分之(?P<cnum>[二三四五六七八九])"
+            rf"|(?P<half>腰斩|(?:降价|降低|下调|下降|便宜|降幅)\s*(?:了)?\s*(?:约为|约|近|超过|达|为)?\s*一半|(?:为|是|仅为|降至|降为)[^，,。；;]{{0,6}}?的一半|价格减半|减半|半价|halve[sd]?|halving|(?:cut|cuts|cutting|slashed|lowered|reduced)\s+(?:\S+\s+){{0,5}}?(?:in|by)\s+half|half\s+price|\bto\s+half\s+(?:of\s+)?(?:the|its|their)\s+{en_orig})"
             rf"|\b(?:a|one)[\s-](?P<enfr>third|quarter|fifth|tenth)\s+(?:of\s+(?:what|the|its|their)|as\s+(?:expensive|much))"
             rf"|\bto\s+(?P<snum2>1)\s*/\s*(?P<sden2>\d+)(?:st|nd|rd|th)?\s+of\s+(?:the|its|their)\s+{en_orig}"
             rf"|\b(?:cut|cuts|slashed|lowered|reduced|lower|reduce)\s+(?:\S+\s+){{0,4}}?by\s+(?P<byfr>two-thirds|two\sthirds|a\sthird|one\sthird|a\squarter|three\squarters|three-quarters)"
@@ -127,7 +132,7 @@ class ChangeGrammar(PriceGrammar):
                 continue  # 比行业便宜99.3%, 60% cheaper than X: a comparison, not a change
             anchor = next((g for g in _CHANGE_ANCHORS if m[g] is not None), None)
             a0, a1 = (m.start(anchor), m.end(anchor)) if anchor else (m.start(), m.end())
-            side = self._last_side(sent[c0 : m.start()])
+            side = self._last_side(sent[c0:a0])  # "cut M2 output prices threefold"
             side = None if side == "not_a_side" else side
             if side is None:  # 输入价格降至0.8元，降幅达到44%: the change of the side named
                 named = {self._side_of(x.group()) for x in self._side_iter(sent[: m.start()])}
@@ -190,6 +195,12 @@ class ChangeGrammar(PriceGrammar):
             return round(1 / EN_FRACTION[m["enfr"].lower()] - 1, 10)
         if m["byfr"] is not None:  # "lowered pricing by two-thirds"
             return -EN_BY_FRACTION[m["byfr"].lower().replace("-", " ")]
+        if m["rcheng"] is not None:  # 降至原价的四成: four tenths remain
+            remaining = parse_number(m["rcheng"])
+            return discount_to_change(remaining * 10) if remaining else None
+        if m["cden"] is not None:  # 削减约三分之二
+            num, den = parse_number(m["cnum"]), ZH_FRACTION.get(m["cden"])
+            return round(-num / den, 10) if num and den and num < den else None
         if m["cheng"] is not None:  # 降幅达九成
             tenth = parse_number(m["cheng"])
             return round(-tenth / 10, 10) if tenth else None
