@@ -199,8 +199,8 @@ class ChangeGrammar(PriceGrammar):
             remaining = parse_number(m["rcheng"])
             return discount_to_change(remaining * 10) if remaining else None
         if m["cden"] is not None:  # 削减约三分之二
-            num, den = parse_number(m["cnum"]), ZH_FRACTION.get(m["cden"])
-            return round(-num / den, 10) if num and den and num < den else None
+            part, whole = parse_number(m["cnum"]), ZH_FRACTION.get(m["cden"])
+            return round(-part / whole, 10) if part and whole and part < whole else None
         if m["cheng"] is not None:  # 降幅达九成
             tenth = parse_number(m["cheng"])
             return round(-tenth / 10, 10) if tenth else None
