@@ -23,6 +23,11 @@ _INSTEAD_RE = re.compile(
 )
 
 
+_BEYOND_RE = re.compile(
+    r"\s*(?:per (?:million|1M) tokens\s*)?(?:beyond|above (?:that|it)|over (?:that|it)|thereafter"
+    r"|for longer (?:prompts|inputs))\b",
+    re.I,
+)
 _SLASH_RE = re.compile(r"\s*/\s*")
 _SIDE_WORD = r"(?:cached input|cache hits?|input|output|prompt|completion|输入|输出)"
 _SIDE_LIST_RE = re.compile(
@@ -94,6 +99,8 @@ class PriceGrammar(TariffGrammar, Filters):
                 # "$15 … instead of $10": the other tier's price of the same side
                 side = side or out[-1].side
                 condition = complement(out[-1].condition) if out[-1].condition else condition
+            elif out and out[-1].condition and _BEYOND_RE.match(sent, m.end()):
+                condition = complement(out[-1].condition)  # "up to 200k and $2.50 beyond"
             out.append(
                 Found(
                     "token_price",

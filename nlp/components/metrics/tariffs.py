@@ -30,6 +30,9 @@ _TIER_CTX_RE = re.compile(
     re.I,
 )
 
+# a length that is plainly a count of tokens ("up to 32k tokens", "between 32k and 128k")
+_TOKEN_LEN_RE = re.compile(r"\d\s*(?:[kK]|千|万)(?![A-Za-z])|\d\s*tokens?\b", re.I)
+
 
 class TariffGrammar:
     def _build_tariffs(self, lex: dict) -> None:
@@ -45,7 +48,8 @@ class TariffGrammar:
         if not CJK_RE.search(sent):
             _, c1 = clause_bounds(sent, end, 0, len(sent))
             hi = min(c1, stop if stop is not None else len(sent), end + 60)
-            after = self._condition_in(sent, end, hi, first=True)
+            reach = min(c1, stop if stop is not None else len(sent))
+            after = self._condition_in(sent, end, hi, first=True, reach=reach)
             if after is not None:
                 return after[1]
         best = self._condition_in(sent, 0, start, first=False)
@@ -56,18 +60,23 @@ class TariffGrammar:
         return after[1] if after is not None else None
 
     def _condition_in(
-        self, sent: str, lo: int, hi: int, first: bool
+        self, sent: str, lo: int, hi: int, first: bool, reach: int | None = None
     ) -> tuple[int, str | None] | None:
         """The first (or last) condition cue in sent[lo:hi] as (position, condition); a
-        "standard" cue counts, as condition None."""
+        "standard" cue counts, as condition None. A context tier starting before `hi` may
+        run on to `reach` ("… for inputs of up to 32,000 tokens")."""
         hits: list[tuple[int, str | None]] = []
         for name, rx in self.conditions.items():
             for m in rx.finditer(sent, lo, hi):
                 hits.append((m.start(), None if name == "standard" else name))
-        for m in _TIER_RE.finditer(sent, lo, hi):
+        for m in _TIER_RE.finditer(sent, lo, max(hi, reach or hi)):
             tier = _tier(m)
             ctx = sent[max(0, m.start() - 16) : m.end() + 4]
-            if tier and _TIER_CTX_RE.search(ctx):
+            if (
+                m.start() < hi
+                and tier
+                and (_TIER_CTX_RE.search(ctx) or _TOKEN_LEN_RE.search(m.group()))
+            ):
                 hits.append((m.start(), tier))
         for m in _CLOCK_RE.finditer(sent, lo, hi):
             hour = int(m["h"])
