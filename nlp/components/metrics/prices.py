@@ -52,17 +52,12 @@ class PriceGrammar(TariffGrammar, Filters):
             r"(?:(?P<c1>US\$|\$|USD|RMB|CNY|¥|￥)\s*(?P<a1>\d+(?:\.\d+)?)"
             r"|(?P<a2>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十点]+)\s*(?P<c2>元|美元|美金|美分|分(?![钟之析别享])|厘|yuan|dollars?|cents?|USD|RMB|CNY)(?![A-Za-z]))"
         )
-        # one pass, cached_input first so 缓存命中输入 is not read as 输入
+        # one alternation, longest first across sides, so 缓存命中输入 is not read as 输入
+        # nor 快取未命中 as 快取; an English side word ends at a word boundary ("inputs")
+        cues = {**lex["side_cues"], "not_a_side": lex["not_a_side"]}
+        self.side_words = {w.lower(): k for k, ws in cues.items() for w in ws}
         self.side_any_re = re.compile(
-            "|".join(f"(?P<{k}>{alternation(v)})" for k, v in lex["side_cues"].items())
-            + "|(?P<not_a_side>"
-            + alternation(lex["not_a_side"])
-            + ")",
-            re.I,
-        )
-        # an English side word ends at a word boundary ("inputs" is not "input")
-        self.side_any_re = re.compile(
-            rf"(?:{self.side_any_re.pattern})(?:(?<![A-Za-z])|(?![A-Za-z]))", re.I
+            rf"(?:{alternation(list(self.side_words))})(?:(?<![A-Za-z])|(?![A-Za-z]))", re.I
         )
         self.cur = {k: set(v) for k, v in lex["currency"].items()}
 
@@ -236,8 +231,7 @@ class PriceGrammar(TariffGrammar, Filters):
 
     def _side_of(self, word: str) -> str:
         """input | output | cached_input, or not_a_side (cache writes, storage)."""
-        match = self.side_any_re.fullmatch(word)
-        return match.lastgroup if match and match.lastgroup else "input"
+        return self.side_words.get(word.lower(), "input")
 
 
 def parallel_sides(found: list[Found]) -> list[Found]:

@@ -66,9 +66,17 @@ class TariffGrammar:
         "standard" cue counts, as condition None. A context tier starting before `hi` may
         run on to `reach` ("… for inputs of up to 32,000 tokens")."""
         hits: list[tuple[int, str | None]] = []
+        spans: list[tuple[int, int]] = []
         for name, rx in self.conditions.items():
             for m in rx.finditer(sent, lo, hi):
                 hits.append((m.start(), None if name == "standard" else name))
+                spans.append(m.span())
+        # a cue inside a longer one is not a cue of its own (峰时 in 错峰时段, peak in off-peak)
+        hits = [
+            h
+            for h, (a, b) in zip(hits, spans, strict=True)
+            if not any(x <= a and b <= y and (x, y) != (a, b) for x, y in spans)
+        ]
         for m in _TIER_RE.finditer(sent, lo, max(hi, reach or hi)):
             tier = _tier(m)
             ctx = sent[max(0, m.start() - 16) : m.end() + 4]
