@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from nlp.lexicon import alternation
+from nlp.lexicon import alternation, cue_pattern
 from nlp.text import clause_bounds
 from nlp.types import Period
 
@@ -22,7 +22,7 @@ class PeriodGrammar:
         self.cumulative_re = re.compile(alternation(lex["cumulative"]), re.I)
         self.first_period_re = re.compile(alternation(lex["first_periods"]), re.I)
         self.weak_periods = {
-            p: re.compile(alternation(w), re.I) for p, w in lex["weak_periods"].items()
+            p: re.compile(cue_pattern(w), re.I) for p, w in lex["weak_periods"].items()
         }
         self.quarter_re = re.compile(
             rf"(?:{alternation(lex['quarter_words'])})(?![A-Za-z0-9])", re.I
@@ -36,8 +36,8 @@ class PeriodGrammar:
         chunks = ((c0, c1), (min(m0, c0), c1), (0, len(sent)))
         for lo, hi in chunks:
             chunk = sent[lo:hi]
-            if self.cumulative_re.search(chunk) and not self.first_period_re.search(chunk):
-                return None
+            if self.cumulative_re.search(chunk) and not self.first_period_re.search(sent):
+                return None  # a total, unless it is a first period's (去年全年，…累计…)
             best = self._nearest_period(self.periods, chunk, lo, qs)
             if best:
                 return best
