@@ -28,6 +28,11 @@ def _metrics(text: str, lang: str | None = None) -> list[Row]:
             "Google said it processed nearly one quadrillion tokens in July.",
             [("token_volume", 1e15, "month", N, N, "google", N)],
         ),
+        # "between X and Y" gives its lower bound
+        (
+            "OpenRouter routes somewhere between 5 and 6 trillion tokens a week.",
+            [("token_volume", 5e12, "week", N, N, "openrouter", N)],
+        ),
         # the earlier figure in a sentence of its own is a separate observation
         (
             "Qwen handled 9 trillion tokens a day in September. "

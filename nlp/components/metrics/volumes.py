@@ -24,6 +24,9 @@ _YEAR_AGO_EN = re.compile(
     re.I,
 )
 
+_AND_LOW_RE = re.compile(r"(\d+(?:\.\d+)?)\s*and\s*$")
+_BETWEEN_RE = re.compile(r"\bbetween\s*$", re.I)
+
 
 class VolumeGrammar(PeriodGrammar, Filters):
     def _build_volumes(self, lex: dict, tok: str) -> None:
@@ -99,6 +102,10 @@ class VolumeGrammar(PeriodGrammar, Filters):
                 continue  # tokens per hour/second: no such period in the contract
             low = RANGE_LOW_RE.search(sent[max(0, qs - 12) : qs])
             head = sent[max(0, qs - 24) : qs]
+            if low is None:  # "somewhere between 5 and 6 trillion": also a range
+                low = _AND_LOW_RE.search(sent[max(0, qs - 12) : qs])
+                if low and not _BETWEEN_RE.search(head[: len(head) - len(low.group())]):
+                    low = None
             if low and re.search(r"(?:from|从|由)\s*$", head[: len(head) - len(low.group())]):
                 low = None  # "from 9.7 to 480 trillion" is a change, not a range
             if low and not re.search(r"[^\d.\s]", q[:1]):

@@ -186,4 +186,9 @@ PASSAGES = [
 ("dm-072", "2025-01-20", "DeepSeek-R1 costs $0.14/M input tokens on a cache hit.",
  ["m:DeepSeek-R1=deepseek-r1"], [("p", 0.14, N, "USD", "cached_input", "deepseek-r1", "2025-01-20")], [],
  ["prices"]),
+# --- "somewhere between X and Y" gives its lower bound (automate.bworldtools.com and OpenRouter
+# summaries: "between 5 and 6 trillion tokens a week").
+("dm-080", "2026-01-12", "OpenRouter now routes somewhere between 7 and 8 trillion tokens a week.",
+ ["c:OpenRouter=openrouter"], [("v", 7e12, "week", N, N, "openrouter", "2026-01-12")], [],
+ ["numbers", "periods"]),
 ]
