@@ -44,12 +44,21 @@ EN_UNITS: dict[str, float] = {
     "quadrillion": 1e15,
 }
 ZH_DIGITS = "零〇一二两三四五六七八九十百千点"
+# a number word before a magnitude ("nearly one quadrillion", "a trillion tokens")
+EN_NUMBER_WORDS: dict[str, float] = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+EN_WORD_NUM_RE = (
+    r"\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|a)"
+    r"(?=\s+(?i:thousand|million|billion|trillion|quadrillion)\b)"
+)
 ZH_UNIT_RE = "|".join(sorted(ZH_UNITS, key=len, reverse=True))
 EN_UNIT_RE = r"thousand|million|billion|trillion|quadrillion|mn|bn|trn|tn|[kKmMbBtT](?![a-zA-Z])"
 
 # one number as written: Arabic (with separators) or Chinese numerals, then an optional unit
 NUMBER_RE = re.compile(
-    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{ZH_DIGITS}]+)"
+    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{ZH_DIGITS}]+|{EN_WORD_NUM_RE})"
     rf"\s*(?P<unit>{ZH_UNIT_RE}|(?:{EN_UNIT_RE}))?"
 )
 
@@ -59,6 +68,8 @@ def parse_number(text: str) -> float | None:
     text = text.strip().replace(",", "").replace("，", "")
     if not text:
         return None
+    if text.lower() in EN_NUMBER_WORDS:
+        return float(EN_NUMBER_WORDS[text.lower()])
     try:
         return float(text)
     except ValueError:

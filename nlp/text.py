@@ -85,7 +85,7 @@ class Sentences:
             return self.text[start:end].strip()[:limit]
         s = min(self.spans[first][0], start)
         e = self.spans[min(last, len(self.spans) - 1)][1]
-        return self.text[s:max(e, end)].strip()[:limit]
+        return self.text[s : max(e, end)].strip()[:limit]
 
 
 def sentence_at(text: str, start: int, end: int, limit: int = SENTENCE_LIMIT) -> str:

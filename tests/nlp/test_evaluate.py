@@ -103,10 +103,10 @@ def test_heldout_real_floors(heldout_real: EvalReport) -> None:
     """Passages written before the issue-12 rules (tests/nlp/heldout_real/). First run of the
     unchanged extractor (FIRST_RUN.md): entities 0.868, metrics 0.447, subject 0.868, risks
     0.467. The floors hold the issue-12 rules' figures (0.963 / 0.818 / 0.976 / 0.900),
-    rounded down with a little room."""
+    rounded down with a little room; metrics after the second metrics round: 0.859."""
     report, text = heldout_real, render(heldout_real, max_errors=0)
     assert report.entities_all.f1 >= 0.94, text
-    assert report.metrics.f1 >= 0.80, text
+    assert report.metrics.f1 >= 0.84, text
     assert report.subject_accuracy >= 0.95, text
     assert report.risks.f1 >= 0.85, text
 
@@ -122,11 +122,11 @@ def test_devset_has_500_passages_half_of_them_real_forms() -> None:
 
 def test_devset_real_form_floors() -> None:
     """The dev passages modelled on real forms (issue 12). Before the issue-12 rules: 0.814 /
-    0.333 / 0.846 / 0.409; after: 0.954 / 0.922 / 0.971 / 0.942. The floors hold the latter,
-    rounded down."""
+    0.333 / 0.846 / 0.409; after: 0.954 / 0.922 / 0.971 / 0.942 (metrics 0.965 after the second
+    metrics round, with its passages). The floors hold the latter, rounded down."""
     report = evaluate(origin="real-form")
     text = render(report, max_errors=0)
     assert report.entities_all.f1 >= 0.94, text
-    assert report.metrics.f1 >= 0.90, text
+    assert report.metrics.f1 >= 0.94, text
     assert report.subject_accuracy >= 0.95, text
     assert report.risks.f1 >= 0.92, text

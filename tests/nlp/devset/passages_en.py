@@ -91,8 +91,9 @@ PASSAGES = [
  ["c:Tencent=tencent"], [], []),
 ("en-043", "2025-09-22", "Visitors to the Shanghai World AI Conference topped 300,000, organisers said.",
  [], [], []),
+# GPU rental prices and their changes yield no metric (issue 12); annotated -0.45 before
 ("en-044", "2025-10-18", "Amazon Web Services cut prices for some EC2 GPU instances by up to 45%.",
- ["c:Amazon Web Services=aws"], [("c", -0.45, N, N, N, "aws", "2025-10-18")], []),
+ ["c:Amazon Web Services=aws"], [], []),
 ("en-045", "2025-06-25", "CICC estimates that China's daily token consumption will reach 100 trillion by the end of 2026.",
  ["c:CICC=cicc"], [("v", 1e14, "day", N, N, "cn", "2026-12-31")], []),
 ("en-046", "2025-12-16", "Global token usage is doubling every few months, according to UBS, which estimates it at 2 quadrillion tokens a month.",
