@@ -12,7 +12,7 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction, Query, unit_of_work
 
-from graph import cypher
+from graph import aggregates, cypher
 from graph.errors import GraphError
 
 _KINDS = {label: kind for kind, label in cypher.ENTITY_LABELS.items()}
@@ -68,6 +68,7 @@ def merge_entities(driver: Driver, source: str, target: str, database: str | Non
             moved += int(rec["moved"]) if rec else 0
         rec = tx.run(cypher.merge_entity_nodes(kind), source=source, target=target).single()
         assert rec is not None
+        aggregates.rebuild(tx, [target], gone=[source])  # counts, months, latest: exact
         return MergeResult(dict(rec["entity"]), moved, False)
 
     timed = unit_of_work(timeout=timeout)(work) if timeout else work

@@ -94,6 +94,9 @@ def search_entities(r: Reads, q: str, lucene: str | None, labels: list[str] | No
     return [m.EntityHit.of(row) for row in rows]
 
 
+POLICY_WINDOW = 500  # latest mentioning articles / risk signals a profile's policies come from
+
+
 def profile_queries(entity_id: str, limit: int = 20,
                     months: int = 36) -> dict[str, tuple[str, Row]]:
     """The statements an entity profile runs, with their parameters, by part (the plan test
@@ -108,7 +111,7 @@ def profile_queries(entity_id: str, limit: int = 20,
                                 {"subject": entity_id, "as_of": None, "kind": None,
                                  "limit": limit}),
         "recent_articles": (cypher.ENTITY_RECENT_ARTICLES, q),
-        "policies": (cypher.ENTITY_POLICIES, q),
+        "policies": (cypher.ENTITY_POLICIES, {**q, "window": POLICY_WINDOW}),
         "risks": (cypher.ENTITY_RISKS, q),
         "risk_counts": (cypher.ENTITY_RISK_COUNTS, {"id": entity_id}),
     }
@@ -156,8 +159,9 @@ def series_query(subject: str, kind: str, *, period: str | None = None,
                  side: str | None = None, currency: str | None = None,
                  since: date | None = None, until: date | None = None,
                  after: tuple[date, str] | None = None, limit: int = 100) -> tuple[str, Row]:
+    lower = max(d for d in (since, after[0] if after else None, date.min) if d is not None)
     return cypher.OBSERVATION_SERIES, {
-        "subject": subject, "kind": kind, "period": period, "side": side,
+        "lower": lower, "subject": subject, "kind": kind, "period": period, "side": side,
         "currency": currency, "since": since, "until": until,
         "after_date": after[0] if after else None, "after_id": after[1] if after else None,
         "limit": limit}
