@@ -186,7 +186,11 @@ def measure(driver: Driver, client: httpx.Client, work: dict[str, Workload],
 
         def api_call(x: str, url: Callable[[str], str] = url, failed: list[int] = failed) -> None:
             # a timeout (504) is a figure of the benchmark, not the end of it
-            resp = client.get(url(x))
+            try:
+                resp = client.get(url(x))
+            except httpx.HTTPError:
+                failed.append(-1)
+                return
             if resp.is_error:
                 failed.append(resp.status_code)
 

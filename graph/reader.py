@@ -94,7 +94,7 @@ def search_entities(r: Reads, q: str, lucene: str | None, labels: list[str] | No
     return [m.EntityHit.of(row) for row in rows]
 
 
-POLICY_WINDOW = 500  # latest mentioning articles / risk signals a profile's policies come from
+POLICY_WINDOW = 200  # latest mentioning articles / risk signals a profile's policies come from
 
 
 def profile_queries(entity_id: str, limit: int = 20,
