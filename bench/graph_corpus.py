@@ -1,12 +1,15 @@
 """A synthetic corpus for the graph/API benchmarks: entities with zh/en names and KB relations,
 and articles (zh and en text for the cjk full-text index) with extractions whose mentions
-follow a Zipf-like popularity, figures and risk signals — written through the real batched
+follow a Zipf popularity (the hottest entity is in about 30% of articles), figures and risk
+signals — written through the real batched
 writer (`graph.writer.build_batch` / `write_batch`), so the benchmark graph has the
 production shape (MENTIONS with offsets, REPORTS/ABOUT, SIGNALS/CONCERNS, FROM)."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import itertools
 import random
 import tempfile
 from collections.abc import Iterator
@@ -75,20 +78,49 @@ def entities(rng: random.Random) -> list[Ent]:
     return out
 
 
-def zipf_pick(rng: random.Random, items: list[Ent], k: int) -> list[Ent]:
-    """k distinct items, rank r chosen with weight ~ 1/(r+1)^0.8 (a few hubs, a long tail)."""
-    chosen: dict[str, Ent] = {}
-    n = len(items)
-    while len(chosen) < k:
-        idx = min(n - 1, int(n * rng.random() ** 3))
-        chosen[items[idx].id] = items[idx]
-    return list(chosen.values())
+ZIPF_S = 0.9  # rank r drawn with weight 1/(r+1)^s: the hottest entity is in ~30% of articles
 
 
-def article(rng: random.Random, i: int, ents: list[Ent]) -> tuple[Article, Extraction]:
+def ranking(ents: list[Ent], seed: int = 3) -> list[Ent]:
+    """Entities by popularity, hottest first: a fixed shuffle, with the first model moved to
+    rank 1 so the token-volume series also has a hot subject (metrics are about models)."""
+    order = list(ents)
+    random.Random(seed).shuffle(order)
+    first_model = next(i for i, e in enumerate(order) if e.kind == "model")
+    order.insert(1, order.pop(first_model))
+    return order
+
+
+@dataclass(frozen=True)
+class Popularity:
+    """A Zipf law over `ranking(ents)`: `pick` draws k distinct entities."""
+
+    ranked: list[Ent]
+    cumulative: list[float]
+
+    @classmethod
+    def of(cls, ents: list[Ent], s: float = ZIPF_S) -> Popularity:
+        ranked = ranking(ents)
+        weights = [1.0 / (r + 1) ** s for r in range(len(ranked))]
+        return cls(ranked, list(itertools.accumulate(weights)))
+
+    def pick(self, rng: random.Random, k: int) -> list[Ent]:
+        chosen: dict[str, Ent] = {}
+        total = self.cumulative[-1]
+        while len(chosen) < k:
+            idx = bisect.bisect_left(self.cumulative, rng.random() * total)
+            ent = self.ranked[min(idx, len(self.ranked) - 1)]
+            chosen[ent.id] = ent
+        return list(chosen.values())
+
+    def hottest(self, kind: str | None = None) -> Ent:
+        return next(e for e in self.ranked if kind is None or e.kind == kind)
+
+
+def article(rng: random.Random, i: int, pop: Popularity) -> tuple[Article, Extraction]:
     lang = "zh" if i % 3 else "en"
     words = ZH_WORDS if lang == "zh" else EN_WORDS
-    mentioned = zipf_pick(rng, ents, rng.randint(3, 6))
+    mentioned = pop.pick(rng, rng.randint(3, 6))
     sep = "" if lang == "zh" else " "
     parts: list[str] = []
     spans: list[Entity] = []
@@ -138,11 +170,12 @@ def write_entities(driver: Driver, ents: list[Ent]) -> None:
                                                    "zh", f"https://s{i}.test") for i in range(20)])
 
 
-def write_articles(driver: Driver, ents: list[Ent], n: int, batch: int = 1000,
-                   seed: int = 7, progress: bool = True) -> None:
-    rng = random.Random(seed)
-    for lo in range(0, n, batch):
-        items = [article(rng, i, ents) for i in range(lo, min(n, lo + batch))]
+def write_articles(driver: Driver, pop: Popularity, n: int, batch: int = 1000,
+                   seed: int = 7, progress: bool = True, start: int = 0) -> None:
+    """Articles start … n-1 (the same seed and start give the same articles)."""
+    rng = random.Random(seed * 1_000_003 + start)
+    for lo in range(start, n, batch):
+        items = [article(rng, i, pop) for i in range(lo, min(n, lo + batch))]
         writer.write_batch(driver, writer.build_batch(items))
         if progress and (lo // batch) % 10 == 0:
             print(f"  wrote {lo + len(items):,} articles", flush=True)

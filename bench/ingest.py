@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from neo4j import Driver
 
-from bench.graph_corpus import article, bench_database, entities, write_entities
+from bench.graph_corpus import Popularity, article, bench_database, entities, write_entities
 from graph import cypher, writer
 
 
@@ -48,7 +48,7 @@ def main() -> None:
     args = ap.parse_args()
     ents = entities(random.Random(1))
     rng = random.Random(5)
-    items = [article(rng, i, ents) for i in range(args.articles)]
+    items = [article(rng, i, Popularity.of(ents)) for i in range(args.articles)]
     batches = [writer.build_batch(items[i:i + args.batch])
                for i in range(0, len(items), args.batch)]
     total_rows = sum(len(rows) for b in batches for _, rows in statements(b))

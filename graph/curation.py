@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from neo4j import ManagedTransaction
 
-from graph import cypher
+from graph import aggregates, cypher
 from graph.access import Graph
 from graph.errors import GraphError
 from graph.read_models import Entity, kind_of
@@ -69,6 +69,7 @@ def merge_entities(g: Graph, source: str, target: str) -> MergeResult:
             moved += int(rec["moved"]) if rec else 0
         rec = tx.run(cypher.merge_entity_nodes(kind), source=source, target=target).single()
         assert rec is not None
+        aggregates.rebuild(tx, [target], gone=[source])  # counts, months, latest: exact
         return MergeResult(Entity.node(rec["entity"], pair["source_labels"]), moved, False)
 
     return g.write(work)

@@ -7,7 +7,7 @@ import time
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
 
-from graph import cypher
+from graph import aggregates, cypher
 from graph.access import Graph
 from graph.errors import GraphError
 from graph.settings import Neo4jSettings
@@ -61,10 +61,12 @@ def wait_until_reachable(driver: Driver, timeout: float = 60.0) -> None:
 
 
 def apply_schema(driver: Driver, database: str | None = None) -> None:
-    """Create constraints and indexes (idempotent) and wait for them to come online."""
+    """Create constraints and indexes (idempotent), wait for them to come online, then run
+    the data migrations a database written by an older version needs (each runs once)."""
     for stmt in cypher.schema_statements():
         driver.execute_query(stmt, database_=database)
     driver.execute_query("CALL db.awaitIndexes(120)", database_=database)
+    aggregates.migrate(driver, database)
 
 
 def ping(g: Graph) -> bool:

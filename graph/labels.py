@@ -14,8 +14,10 @@ EntityKind = Literal["company", "agency", "model", "policy"]
 EntityLabel = Literal["Company", "Agency", "Model", "Policy"]
 # what graph exploration (neighbours, paths, search) may see: never keys, alerts, webhooks
 PublicLabel = Literal[EntityLabel, "Article", "Source", "Observation", "RiskSignal"]
-NodeLabel = Literal[PublicLabel, "AlertRule", "Alert", "Webhook", "Delivery", "CrawlRun",
-                    "ApiKey", "MergedEntity"]
+# aggregates the writer keeps beside the entities (graph.aggregates) and the migration marker
+AggregateLabel = Literal["MentionMonth", "LatestObservation", "RiskCount", "Migration"]
+NodeLabel = Literal[PublicLabel, AggregateLabel, "AlertRule", "Alert", "Webhook", "Delivery",
+                    "CrawlRun", "ApiKey", "MergedEntity"]
 # what an alert may be triggered by: (Alert)-[:TRIGGERED_BY]->(…)
 TriggerLabel = Literal["Article", "Observation", "RiskSignal"]
 

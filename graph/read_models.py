@@ -52,6 +52,8 @@ class EntityRef(ReadModel):
 
 _ENTITY_CORE = frozenset({"id", "name", "name_zh", "name_en", "aliases", "kb", "search_terms",
                           "merged_ids"})
+# the writer's counters on the node (graph.cypher.aggregates): shown as the profile's counts
+_AGGREGATES = frozenset({"mention_count", "article_count"})
 
 
 class Entity(ReadModel):
@@ -80,7 +82,8 @@ class Entity(ReadModel):
         p = native(dict(props))
         return cls.model_validate({**p, "kind": kind_of(labels),
                                    "properties": {k: v for k, v in p.items()
-                                                  if k not in _ENTITY_CORE}})
+                                                  if k not in _ENTITY_CORE
+                                                  and k not in _AGGREGATES}})
 
 
 class EntityHit(ReadModel):

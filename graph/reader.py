@@ -80,30 +80,52 @@ def search_entities(r: Reads, q: str, lucene: str | None, labels: list[str] | No
     return [m.EntityHit.of(row) for row in rows]
 
 
+POLICY_WINDOW = 200  # latest mentioning articles / risk signals a profile's policies come from
+
+
+def profile_queries(entity_id: str, limit: int = 20,
+                    months: int = 36) -> dict[str, tuple[str, Row]]:
+    """The statements an entity profile runs, with their parameters, by part (the plan test
+    and the benchmark profile exactly these)."""
+    q = {"id": entity_id, "limit": limit}
+    return {
+        "core": (cypher.ENTITY_CORE, {"id": entity_id}),
+        "relations": (cypher.ENTITY_RELATIONS, {"id": entity_id, "limit": 200}),
+        "mentions_by_month": (cypher.ENTITY_MENTIONS_BY_MONTH,
+                              {"id": entity_id, "limit": months}),
+        "latest_observations": (cypher.OBSERVATIONS_LATEST,
+                                {"subject": entity_id, "as_of": None, "kind": None,
+                                 "limit": limit}),
+        "recent_articles": (cypher.ENTITY_RECENT_ARTICLES, q),
+        "policies": (cypher.ENTITY_POLICIES, {**q, "window": POLICY_WINDOW}),
+        "risks": (cypher.ENTITY_RISKS, q),
+        "risk_counts": (cypher.ENTITY_RISK_COUNTS, {"id": entity_id}),
+    }
+
+
 def entity_profile(r: Reads, entity_id: str, limit: int = 20,
                    months: int = 36) -> m.EntityProfile | None:
+    queries = profile_queries(entity_id, limit, months)
+
     def work(tx: ManagedTransaction) -> m.EntityProfile | None:
-        core = data(tx, cypher.ENTITY_CORE, id=entity_id)
+        def part(name: str) -> list[Row]:
+            query, params = queries[name]
+            return data(tx, query, **params)
+
+        core = part("core")
         if not core:
             return None
         p = core[0]
-        q = {"id": entity_id, "limit": limit}
         return m.EntityProfile(
             entity=m.Entity.node(p["entity"], p["labels"]),
             mention_count=p["mentions"], article_count=p["articles"],
-            relations=[m.Relation.of(x) for x in data(tx, cypher.ENTITY_RELATIONS,
-                                                      id=entity_id, limit=200)],
-            mentions_by_month=[m.MonthCount.of(x) for x in data(
-                tx, cypher.ENTITY_MENTIONS_BY_MONTH, id=entity_id, limit=months)],
-            latest_observations=[m.Observation.of(x) for x in data(
-                tx, cypher.OBSERVATIONS_LATEST, subject=entity_id, as_of=None, kind=None,
-                limit=limit)],
-            recent_articles=[m.MentioningArticle.of(x)
-                             for x in data(tx, cypher.ENTITY_RECENT_ARTICLES, **q)],
-            policies=[m.PolicyLink.of(x) for x in data(tx, cypher.ENTITY_POLICIES, **q)],
-            risks=[m.Risk.of(x) for x in data(tx, cypher.ENTITY_RISKS, **q)],
-            risk_counts={x["category"]: x["signals"]
-                         for x in data(tx, cypher.ENTITY_RISK_COUNTS, id=entity_id)},
+            relations=[m.Relation.of(x) for x in part("relations")],
+            mentions_by_month=[m.MonthCount.of(x) for x in part("mentions_by_month")],
+            latest_observations=[m.Observation.of(x) for x in part("latest_observations")],
+            recent_articles=[m.MentioningArticle.of(x) for x in part("recent_articles")],
+            policies=[m.PolicyLink.of(x) for x in part("policies")],
+            risks=[m.Risk.of(x) for x in part("risks")],
+            risk_counts={x["category"]: x["signals"] for x in part("risk_counts")},
         )
 
     return r.tx(work)
@@ -119,16 +141,26 @@ def latest_observations(r: Reads, subject: str, kind: str | None, as_of: date | 
     return [m.Observation.of(row) for row in rows]
 
 
+def series_query(subject: str, kind: str, *, period: str | None = None,
+                 side: str | None = None, currency: str | None = None,
+                 since: date | None = None, until: date | None = None,
+                 after: tuple[date, str] | None = None, limit: int = 100) -> tuple[str, Row]:
+    lower = max(d for d in (since, after[0] if after else None, date.min) if d is not None)
+    return cypher.OBSERVATION_SERIES, {
+        "lower": lower, "subject": subject, "kind": kind, "period": period, "side": side,
+        "currency": currency, "since": since, "until": until,
+        "after_date": after[0] if after else None, "after_id": after[1] if after else None,
+        "limit": limit}
+
+
 def observation_series(r: Reads, subject: str, kind: str, *, period: str | None = None,
                        side: str | None = None, currency: str | None = None,
                        since: date | None = None, until: date | None = None,
                        after: tuple[date, str] | None = None,
                        limit: int = 100) -> list[m.Observation]:
-    rows = r.rows(cypher.OBSERVATION_SERIES, subject=subject, kind=kind, period=period,
-                  side=side, currency=currency, since=since, until=until,
-                  after_date=after[0] if after else None, after_id=after[1] if after else None,
-                  limit=limit)
-    return [m.Observation.of(row) for row in rows]
+    query, params = series_query(subject, kind, period=period, side=side, currency=currency,
+                                 since=since, until=until, after=after, limit=limit)
+    return [m.Observation.of(row) for row in r.rows(query, **params)]
 
 
 def price_comparison(r: Reads, side: str | None, as_of: date | None,

@@ -278,9 +278,11 @@ def _write_batch(tx: ManagedTransaction, batch: Batch) -> None:
     if ids:
         moved = {r["id"]: r["into"] for r in tx.run(cypher.MERGED_REDIRECTS, ids=ids)}
         batch.redirect(moved)
+    groups: set[str] = set()  # observation groups whose latest observation may have changed
     if batch.articles:
         article_ids = sorted(r["id"] for r in batch.articles)
-        tx.run(cypher.CLEAR_ARTICLE_FACTS, ids=article_ids).consume()
+        for rec in tx.run(cypher.CLEAR_ARTICLE_FACTS, ids=article_ids):
+            groups.update(g for g in rec["groups"] if g)
         tx.run(cypher.MERGE_ARTICLES, rows=_by_id(batch.articles)).consume()
     for kind, rows in sorted(batch.entities.items()):
         if rows:
@@ -288,7 +290,10 @@ def _write_batch(tx: ManagedTransaction, batch: Batch) -> None:
     for kind, rows in sorted(batch.mentions.items()):
         tx.run(cypher.merge_mentions(kind), rows=_by_id(rows, "entity_id")).consume()
     if batch.observations:
-        tx.run(cypher.MERGE_OBSERVATIONS, rows=_by_id(batch.observations)).consume()
+        for rec in tx.run(cypher.MERGE_OBSERVATIONS, rows=_by_id(batch.observations)):
+            groups.update(g for g in rec["groups"] if g)
+    if groups:
+        tx.run(cypher.REFRESH_LATEST, groups=sorted(groups)).consume()
     if batch.risks:
         tx.run(cypher.MERGE_RISKS, rows=_by_id(batch.risks)).consume()
     if batch.policies:

@@ -42,13 +42,11 @@ SKIP $skip LIMIT $limit
 """
 
 
+# counts are the writer's aggregates (graph.cypher.aggregates): no mention is read
 ENTITY_CORE: Final = f"""
 MATCH (e:{ENTITY_MATCH} {{id: $id}})
-CALL (e) {{
-  OPTIONAL MATCH (:Article)-[m:MENTIONS]->(e)
-  RETURN sum(coalesce(m.count, 1)) AS mentions, count(m) AS articles
-}}
-RETURN e {{.*}} AS entity, labels(e) AS labels, mentions, articles
+RETURN e {{.*}} AS entity, labels(e) AS labels,
+       coalesce(e.mention_count, 0) AS mentions, coalesce(e.article_count, 0) AS articles
 """
 
 MERGED_INTO: Final = "MATCH (t:MergedEntity {id: $id}) RETURN t.into AS into"
@@ -64,18 +62,23 @@ ORDER BY type, direction, id
 LIMIT $limit
 """
 
-ENTITY_MENTIONS_BY_MONTH: Final = f"""
-MATCH (e:{ENTITY_MATCH} {{id: $id}})<-[m:MENTIONS]-(:Article)
-WHERE m.published_at IS NOT NULL
-WITH date.truncate('month', m.published_at) AS month, sum(coalesce(m.count, 1)) AS mentions,
-     count(*) AS articles
-RETURN month, mentions, articles
-ORDER BY month DESC
+ENTITY_MENTIONS_BY_MONTH: Final = """
+MATCH (mm:MentionMonth {entity_id: $id})
+WHERE mm.month IS NOT NULL
+RETURN mm.month AS month, mm.mentions AS mentions, mm.articles AS articles
+ORDER BY mm.entity_id DESC, mm.month DESC
 LIMIT $limit
 """
 
-ENTITY_RECENT_ARTICLES: Final = f"""
-MATCH (e:{ENTITY_MATCH} {{id: $id}})<-[m:MENTIONS]-(a:Article)-[:FROM]->(s:Source)
+# newest first along the (entity_id, published_at) relationship index: reads `limit` mentions
+# whatever the entity's fame (an article without a publication date is not listed). Ordering
+# by the whole index key is what lets the planner stream the index in order instead of
+# sorting every mention (its estimate cannot know that one entity holds a third of them).
+ENTITY_RECENT_ARTICLES: Final = """
+MATCH (a:Article)-[m:MENTIONS {entity_id: $id}]->()
+WHERE m.published_at IS NOT NULL
+WITH a, m ORDER BY m.entity_id DESC, m.published_at DESC LIMIT $limit
+MATCH (a)-[:FROM]->(s:Source)
 RETURN a.id AS id, a.url AS url, a.title AS title, a.lang AS lang,
        a.published_at AS published_at, s.id AS source_id, s.name AS source_name,
        m.count AS count, m.sentences[0] AS sentence
@@ -83,16 +86,28 @@ ORDER BY a.published_at DESC, a.id DESC
 LIMIT $limit
 """
 
+# policies linked to the entity: issued by it, and named in its latest $window mentioning
+# articles and risk signals (newest first through the relationship indexes), so a hub costs
+# the window, not its whole history; `articles` counts within that window
 ENTITY_POLICIES: Final = f"""
 MATCH (e:{ENTITY_MATCH} {{id: $id}})
 CALL (e) {{
-  MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(p:Policy) WHERE p <> e
+  CALL () {{
+    MATCH (a:Article)-[m:MENTIONS {{entity_id: $id}}]->()
+    WHERE m.published_at IS NOT NULL
+    RETURN a ORDER BY m.entity_id DESC, m.published_at DESC LIMIT $window
+  }}
+  MATCH (a)-[:MENTIONS]->(p:Policy) WHERE p <> e
   RETURN p, count(a) AS articles, 'co_mentioned' AS link
   UNION
   MATCH (p:Policy)-[:ISSUED_BY]->(e) RETURN p, 0 AS articles, 'issued' AS link
   UNION
-  MATCH (e)<-[:CONCERNS]-(:RiskSignal)<-[:SIGNALS]-(a:Article)-[:MENTIONS]->(p:Policy)
-  WHERE p <> e
+  CALL () {{
+    MATCH (r:RiskSignal)-[c:CONCERNS {{entity_id: $id}}]->()
+    WHERE c.published_at IS NOT NULL
+    RETURN r ORDER BY c.entity_id DESC, c.published_at DESC LIMIT $window
+  }}
+  MATCH (r)<-[:SIGNALS]-(a:Article)-[:MENTIONS]->(p:Policy) WHERE p <> e
   RETURN p, count(a) AS articles, 'risk' AS link
 }}
 RETURN p.id AS id, p.name AS name, p.doc_number AS doc_number, p.issued_at AS issued_at,
@@ -101,8 +116,11 @@ ORDER BY articles DESC, id
 LIMIT $limit
 """
 
-ENTITY_RISKS: Final = f"""
-MATCH (e:{ENTITY_MATCH} {{id: $id}})<-[c:CONCERNS]-(r:RiskSignal)<-[:SIGNALS]-(a:Article)
+ENTITY_RISKS: Final = """
+MATCH (r:RiskSignal)-[c:CONCERNS {entity_id: $id}]->()
+WHERE c.published_at IS NOT NULL
+WITH r, c ORDER BY c.entity_id DESC, c.published_at DESC LIMIT $limit
+MATCH (a:Article)-[:SIGNALS]->(r)
 RETURN r.id AS id, r.category AS category, r.score AS score, r.quote AS quote,
        a.id AS article_id, a.title AS article_title, a.url AS article_url,
        a.published_at AS published_at
@@ -110,9 +128,9 @@ ORDER BY a.published_at DESC, r.id
 LIMIT $limit
 """
 
-ENTITY_RISK_COUNTS: Final = f"""
-MATCH (e:{ENTITY_MATCH} {{id: $id}})<-[:CONCERNS]-(r:RiskSignal)
-RETURN r.category AS category, count(r) AS signals
+ENTITY_RISK_COUNTS: Final = """
+MATCH (rc:RiskCount {entity_id: $id})
+RETURN rc.category AS category, rc.signals AS signals
 ORDER BY category
 """
 

@@ -6,62 +6,93 @@ from typing import Final
 
 # --- API reads: observations (kept as reported; latest / as-of are queries) --------------
 
+# Each observation group (subject, kind, period, side, currency) has a `LatestObservation`
+# aggregate kept by the writer; the newest date at or before an as-of date is one step down the
+# (group, date) index from it. Cost: the subject's groups and the rows returned, however many
+# observations the subject's history holds.
+_GROUP_DATE: Final = """
+CALL (l) {
+  MATCH (o:Observation {group: l.id})
+  WHERE o.date <= coalesce($as_of, l.date)
+  RETURN o.date AS latest ORDER BY o.group DESC, o.date DESC LIMIT 1
+}
+"""
+
 # the newest date per (kind, period, side, currency) at or before $as_of; every observation on
 # that date, from every source, so disagreeing reports are all shown
 OBSERVATIONS_LATEST: Final = """
-MATCH (o:Observation {subject_id: $subject})
-WHERE o.date IS NOT NULL AND ($as_of IS NULL OR o.date <= $as_of)
-  AND ($kind IS NULL OR o.kind = $kind)
-WITH o.kind AS kind, coalesce(o.period, '') AS period, coalesce(o.side, '') AS side,
-     coalesce(o.currency, '') AS currency, max(o.date) AS latest
-MATCH (o:Observation {subject_id: $subject})
-WHERE o.kind = kind AND o.date = latest AND coalesce(o.period, '') = period
-  AND coalesce(o.side, '') = side AND coalesce(o.currency, '') = currency
+MATCH (l:LatestObservation {subject_id: $subject})
+WHERE $kind IS NULL OR l.kind = $kind
+""" + _GROUP_DATE + """
+MATCH (o:Observation {group: l.id, date: latest})
 MATCH (a:Article)-[rep:REPORTS]->(o)
 OPTIONAL MATCH (a)-[:FROM]->(s:Source)
-RETURN o {.*} AS obs, a.id AS article_id, a.url AS article_url, a.title AS article_title,
-       a.published_at AS published_at, s.id AS source_id, s.name AS source_name,
-       rep.start AS start, rep.end AS end
+RETURN o {.*} AS obs, a.id AS article_id, a.url AS article_url,
+       a.title AS article_title, a.published_at AS published_at, s.id AS source_id,
+       s.name AS source_name, rep.start AS start, rep.end AS end
 ORDER BY o.kind, o.period, o.side, o.currency, a.published_at DESC, o.id
 LIMIT $limit
 """
 
-OBSERVATION_SERIES: Final = """
-MATCH (o:Observation {subject_id: $subject})
-WHERE o.kind = $kind AND o.date IS NOT NULL
+_SERIES_FILTER: Final = """
   AND ($period IS NULL OR o.period = $period)
   AND ($side IS NULL OR o.side = $side)
   AND ($currency IS NULL OR o.currency = $currency)
-  AND ($since IS NULL OR o.date >= $since) AND ($until IS NULL OR o.date <= $until)
+  AND ($until IS NULL OR o.date <= $until)
   AND ($after_date IS NULL OR o.date > $after_date
        OR (o.date = $after_date AND o.id > $after_id))
+"""
+
+# oldest first along the (subject_id, kind, date) index from $lower (the later of `since` and
+# the page cursor): a page costs its rows, not the subject's whole history. The index gives
+# date order only; the page's last date is read whole so that the (date, id) order and the
+# cursor stay exact when reports share a date.
+OBSERVATION_SERIES: Final = """
+CALL () {
+  MATCH (o:Observation {subject_id: $subject, kind: $kind})
+  WHERE o.date >= $lower""" + _SERIES_FILTER + """
+  RETURN o ORDER BY o.subject_id, o.kind, o.date LIMIT $limit
+}
+WITH collect(o) AS page, max(o.date) AS last
+CALL (page, last) {
+  UNWIND page AS o
+  WITH o WHERE o.date < last
+  RETURN o
+  UNION
+  MATCH (o:Observation {subject_id: $subject, kind: $kind, date: last})
+  WHERE true""" + _SERIES_FILTER + """
+  RETURN o
+}
+WITH o ORDER BY o.date, o.id LIMIT $limit
 MATCH (a:Article)-[rep:REPORTS]->(o)
 OPTIONAL MATCH (a)-[:FROM]->(s:Source)
-RETURN o {.*} AS obs, a.id AS article_id, a.url AS article_url, a.title AS article_title,
-       a.published_at AS published_at, s.id AS source_id, s.name AS source_name,
-       rep.start AS start, rep.end AS end
+RETURN o {.*} AS obs, a.id AS article_id, a.url AS article_url,
+       a.title AS article_title, a.published_at AS published_at, s.id AS source_id,
+       s.name AS source_name, rep.start AS start, rep.end AS end
 ORDER BY o.date, o.id
 LIMIT $limit
 """
 
-# the latest token price per subject (as of $as_of), for a side, across providers
+# the latest token price per subject and side (as of $as_of), across providers: from the
+# token-price groups' aggregates, never from every price ever reported
 PRICE_COMPARISON: Final = """
-MATCH (o:Observation)
-WHERE o.kind = 'token_price' AND o.date IS NOT NULL AND o.subject_id IS NOT NULL
-  AND o.currency IS NOT NULL
-  AND ($as_of IS NULL OR o.date <= $as_of)
-  AND ($side IS NULL OR o.side = $side)
-  AND ($subjects IS NULL OR o.subject_id IN $subjects)
-WITH o.subject_id AS subject, coalesce(o.side, '') AS side, max(o.date) AS latest
-MATCH (o:Observation {subject_id: subject})
-WHERE o.kind = 'token_price' AND o.date = latest AND coalesce(o.side, '') = side
-  AND o.currency IS NOT NULL
+MATCH (l:LatestObservation {kind: 'token_price'})
+WHERE l.currency IS NOT NULL
+  AND ($side IS NULL OR l.side = $side)
+  AND ($subjects IS NULL OR l.subject_id IN $subjects)
+""" + _GROUP_DATE + """
+WITH l.subject_id AS subject, coalesce(l.side, '') AS side, collect([l.id, latest]) AS groups,
+     max(latest) AS latest
+UNWIND groups AS g
+WITH subject, side, g[0] AS group, latest WHERE g[1] = latest
+MATCH (o:Observation {group: group, date: latest})
 MATCH (a:Article)-[rep:REPORTS]->(o)
 OPTIONAL MATCH (a)-[:FROM]->(s:Source)
 OPTIONAL MATCH (e:Company|Agency|Model|Policy {id: subject})
-RETURN subject, e.name AS name, labels(e) AS labels, o {.*} AS obs, a.id AS article_id,
-       a.url AS article_url, a.title AS article_title, a.published_at AS published_at,
-       s.id AS source_id, s.name AS source_name, rep.start AS start, rep.end AS end
+RETURN subject, e.name AS name, labels(e) AS labels, o {.*} AS obs,
+       a.id AS article_id, a.url AS article_url, a.title AS article_title,
+       a.published_at AS published_at, s.id AS source_id, s.name AS source_name,
+       rep.start AS start, rep.end AS end
 ORDER BY subject, side, o.id
 LIMIT $limit
 """

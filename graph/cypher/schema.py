@@ -40,6 +40,19 @@ def schema_statements() -> list[str]:
         "CREATE INDEX risk_category IF NOT EXISTS FOR (r:RiskSignal) ON (r.category)",
         "CREATE INDEX crawlrun_source IF NOT EXISTS "
         "FOR (c:CrawlRun) ON (c.source_id, c.started_at)",
+        # aggregates and the seeks that keep hot reads independent of popularity
+        "CREATE INDEX mentionmonth_entity IF NOT EXISTS "
+        "FOR (m:MentionMonth) ON (m.entity_id, m.month)",
+        "CREATE INDEX riskcount_entity IF NOT EXISTS FOR (r:RiskCount) ON (r.entity_id)",
+        "CREATE INDEX latestobs_subject IF NOT EXISTS FOR (l:LatestObservation) ON (l.subject_id)",
+        "CREATE INDEX latestobs_kind IF NOT EXISTS FOR (l:LatestObservation) ON (l.kind)",
+        "CREATE INDEX observation_group IF NOT EXISTS FOR (o:Observation) ON (o.group, o.date)",
+        "CREATE INDEX observation_subject_kind IF NOT EXISTS "
+        "FOR (o:Observation) ON (o.subject_id, o.kind, o.date)",
+        "CREATE INDEX mentions_entity IF NOT EXISTS "
+        "FOR ()-[m:MENTIONS]-() ON (m.entity_id, m.published_at)",
+        "CREATE INDEX concerns_entity IF NOT EXISTS "
+        "FOR ()-[c:CONCERNS]-() ON (c.entity_id, c.published_at)",
         "CREATE INDEX policy_doc_number IF NOT EXISTS FOR (p:Policy) ON (p.doc_number)",
         (
             f"CREATE FULLTEXT INDEX {FULLTEXT_ARTICLES} IF NOT EXISTS "

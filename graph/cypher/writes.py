@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from graph.cypher.aggregates import COUNT_RISKS, UNCOUNT_RISKS, group_key, mention_delta
 from graph.labels import ENTITY_LABELS, entity_label, rel_type
 
 # --- writes (UNWIND $rows, MERGE on constrained keys) ------------------------------------
@@ -86,15 +87,21 @@ def _link_entities(node: str, ids_expr: str, rel: str, props: str) -> str:
 
 
 def merge_mentions(kind: str) -> str:
+    """Mentions and, in the same statement, their aggregates: the delta against what the
+    relationship held (nothing for a new one; the same article's earlier row of this batch
+    when two entities were redirected to one survivor)."""
     lbl = entity_label(kind)
     return f"""
 UNWIND $rows AS r
 MATCH (a:Article {{id: r.article_id}})
 MATCH (e:{lbl} {{id: r.entity_id}})
 MERGE (a)-[m:MENTIONS]->(e)
+WITH a, e, m, r, coalesce(m.count, 0) AS old,
+     CASE WHEN m.count IS NULL THEN 1 ELSE 0 END AS fresh
 SET m.count = r.count, m.offsets = r.offsets, m.surfaces = r.surfaces,
-    m.sentences = r.sentences, m.published_at = a.published_at
-"""
+    m.sentences = r.sentences, m.published_at = a.published_at, m.entity_id = e.id
+WITH m, e, r.count - old AS n, fresh
+""" + mention_delta("m", "e", "n", "fresh")
 
 
 MERGE_OBSERVATIONS: Final = """
@@ -107,12 +114,14 @@ SET o.kind = r.kind, o.value = r.value, o.period = r.period, o.currency = r.curr
     o.published_at = a.published_at
 MERGE (a)-[rep:REPORTS]->(o)
 SET rep.start = r.start, rep.end = r.end, rep.sentence = r.quote,
-    o.date = coalesce(r.as_of, date(a.published_at))
+    o.date = coalesce(r.as_of, date(a.published_at)), o.group = """ + group_key("r") + """
 WITH o, r
 """ + _link_entities(
     "o", "CASE WHEN r.subject_id IS NULL THEN [] ELSE [r.subject_id] END", "ABOUT",
     "x.article_id = r.article_id, x.start = r.start, x.end = r.end, x.sentence = r.quote",
-)
+) + """
+RETURN collect(DISTINCT o.group) AS groups
+"""
 
 MERGE_RISKS: Final = """
 UNWIND $rows AS r
@@ -125,8 +134,9 @@ SET sg.start = r.start, sg.end = r.end, sg.sentence = r.quote
 WITH s, r
 """ + _link_entities(
     "s", "r.entities", "CONCERNS",
-    "x.article_id = r.article_id, x.start = r.start, x.end = r.end, x.sentence = r.quote",
-)
+    "x.article_id = r.article_id, x.start = r.start, x.end = r.end, x.sentence = r.quote, "
+    "x.entity_id = e.id, x.published_at = s.published_at",
+) + "\nWITH s\n" + COUNT_RISKS
 
 # policies named in an article (PolicyInfo): KB ones are only linked, new ones created
 MERGE_POLICIES: Final = """
@@ -143,7 +153,15 @@ SET p.search_terms = CASE WHEN p.kb THEN p.search_terms
                      ELSE trim(p.title + ' ' + coalesce(p.doc_number, '')) END
 MERGE (a)-[m:MENTIONS]->(p)
 ON CREATE SET m.count = 1, m.offsets = [r.start, r.end], m.surfaces = [r.title],
-              m.sentences = [r.sentence], m.published_at = a.published_at
+              m.sentences = [r.sentence], m.published_at = a.published_at, m.entity_id = p.id,
+              m.fresh = true
+WITH p, r, m
+CALL (p, m) {
+  WITH p, m WHERE m.fresh
+  REMOVE m.fresh
+  WITH p, m, 1 AS n, 1 AS fresh
+  """ + mention_delta("m", "p", "n", "fresh") + """
+}
 WITH p, r
 CALL (p, r) {
   WITH p, r WHERE r.issuer IS NOT NULL
@@ -165,16 +183,22 @@ UNWIND $ids AS id
 MATCH (a:Article {id: id})
 CALL (a) {
   MATCH (a)-[:REPORTS]->(o:Observation)
+  WITH o, o.group AS g
   DETACH DELETE o
+  RETURN collect(DISTINCT g) AS groups
 }
 CALL (a) {
   MATCH (a)-[:SIGNALS]->(s:RiskSignal)
+  """ + UNCOUNT_RISKS + """
   DETACH DELETE s
 }
 CALL (a) {
-  MATCH (a)-[m:MENTIONS]->()
+  MATCH (a)-[m:MENTIONS]->(e)
+  WITH m, e, -coalesce(m.count, 1) AS n, -1 AS gone
+  """ + mention_delta("m", "e", "n", "gone") + """
   DELETE m
 }
+RETURN groups
 """
 
 MERGE_SOURCES_IF_ABSENT: Final = """
