@@ -55,6 +55,8 @@ class EntityRules:
         self.weak_block_prev = set(cues["weak_block_prev_zh"])
         suffixes = alternation(cues["zh_legal_suffixes"])
         self.zh_legal = re.compile(rf"[\u4e00-\u9fff（）()A-Za-z0-9]{{2,40}}?(?:{suffixes})")
+        # the lazy name run is tried at every character: look for a suffix first
+        self.zh_legal_hint = re.compile(suffixes)
         self.zh_cut = re.compile(alternation(cues["zh_left_cuts"]))
         self.zh_block = tuple(cues["zh_suffix_block_prefix"])
         en_suffix = alternation(cues["en_legal_suffixes"])
@@ -130,7 +132,9 @@ class EntityRules:
 
     # -- unseen companies -------------------------------------------------------------------
     def zh_legal_candidates(self, text: str) -> list[Candidate]:
-        out = []
+        out: list[Candidate] = []
+        if not self.zh_legal_hint.search(text):
+            return out
         for m in self.zh_legal.finditer(text):
             start = self._cut_left(text, m.start(), m.end())
             name = text[start : m.end()]
@@ -211,12 +215,14 @@ def org_spans(doc: Doc) -> list[tuple[int, int]]:
 def select_longest(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: longer first, then higher priority, then earlier."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray()  # one flag per character already covered by a chosen candidate
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        if c.end > len(taken):
+            taken.extend(bytes(c.end - len(taken)))
+        if any(taken[c.start : c.end]):
             continue
         chosen.append(c)
-        taken.append((c.start, c.end))
+        taken[c.start : c.end] = b"\1" * (c.end - c.start)
     return sorted(chosen, key=lambda c: c.start)
 
 
