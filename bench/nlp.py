@@ -108,6 +108,49 @@ def stage_costs(ex: Extractor, lang: str, texts: list[str], repeats: int) -> dic
     return {k: statistics.median(v) for k, v in runs.items()}
 
 
+def stage_table(
+    ex: Extractor,
+    corpora: dict[str, list[str]],
+    baselines: dict[str, tuple[str, float]],
+    repeats: int,
+) -> str:
+    """ms per document of each stage, its share of the extractor, and its cost in units of
+    the baseline's time per document (the extractor's ratio is 1 / the sum of that column)."""
+    lines = [
+        f"{'stage':<16}"
+        + "".join(f"{lang + ' ms/doc':>12}{'share':>7}{'x base':>8}" for lang in corpora)
+    ]
+    costs = {lang: stage_costs(ex, lang, texts, repeats) for lang, texts in corpora.items()}
+    names = list(dict.fromkeys(k for c in costs.values() for k in c))
+    for name in [*names, "total"]:
+        row = f"{name:<16}"
+        for lang, texts in corpora.items():
+            total = sum(costs[lang].values())
+            v = total if name == "total" else costs[lang].get(name)
+            base = baselines[lang][1]
+            row += (
+                f"{v * 1000 / len(texts):>12.2f}{v / total:>7.0%}{v / base:>8.2f}"
+                if v is not None
+                else f"{'-':>12}{'':>7}{'':>8}"
+            )
+        lines.append(row)
+    row = f"{'baseline':<16}"
+    for lang, texts in corpora.items():
+        name, base = baselines[lang]
+        row += f"{base * 1000 / len(texts):>12.2f}{name[:7]:>7}{1:>8.2f}"
+    lines.append(row)
+    return "\n".join(lines)
+
+
+def number_sentences(ex: Extractor, lang: str, texts: list[str]) -> tuple[int, int]:
+    """(sentences the token-metrics component saw, all sentences) over `texts`."""
+    from nlp.pipeline import NUMBER_RE
+    from nlp.text import sentence_spans
+
+    spans = [(t, s, e) for t in texts for s, e in sentence_spans(t)]
+    return sum(1 for t, s, e in spans if NUMBER_RE.search(t, s, e)), len(spans)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=2000)
@@ -141,13 +184,10 @@ def main() -> None:
             f"{base_name} {n / alone:8.1f} docs/s {chars / alone:10.0f} chars/s | "
             f"ratio extractor/baseline {alone / full:.2f}"
         )
+    print(stage_table(ex, {"zh": zh, "en": en}, {r[0]: (r[4], r[5]) for r in rows}, args.repeats))
     for lang, texts in (("zh", zh), ("en", en)):
-        costs = stage_costs(ex, lang, texts, args.repeats)
-        total = sum(costs.values())
-        parts = ", ".join(
-            f"{k} {v * 1000 / len(texts):.2f}ms ({v / total:.0%})" for k, v in costs.items()
-        )
-        print(f"{lang} per-document stage costs: {parts}")
+        kept, total = number_sentences(ex, lang, texts)
+        print(f"{lang}: token metrics ran on {kept}/{total} sentences (those holding a number)")
     docs = [DocInput(id=str(i), text=t) for i, t in enumerate((zh + en) * 3)]
     start = rss_mb()
     marks = []

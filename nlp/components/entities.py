@@ -126,7 +126,9 @@ class EntityRules:
 
     def listed_candidates(self, text: str) -> list[Candidate]:
         """Unseen listed companies named with their code: 贵州茅台（600519）."""
-        out = []
+        out: list[Candidate] = []
+        if "（" not in text and "(" not in text:
+            return out  # the lazy name run would be tried at every Chinese character
         for m in _LISTED_RE.finditer(text):
             code = m["code"]
             if ticker_key(code) in self.tickers:
