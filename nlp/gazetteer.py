@@ -1,8 +1,11 @@
-"""Character-level longest-match lookup of KB names (a dict trie).
+"""Character-level longest-match lookup of KB names (an Aho-Corasick automaton, built once).
 
 Matching runs on characters, not tokens, so a name survives Chinese segmentation
 (国家数据局局长 still yields 国家数据局). Latin names need word boundaries; short or all-caps
-Latin names match case-sensitively, longer ones case-insensitively.
+Latin names match case-sensitively, longer ones case-insensitively. The automaton reports
+every occurrence of every name in one pass in C; the leftmost-longest choice among them, with
+the boundary and case checks, is made in Python on those few hits only (the per-character
+Python trie walk it replaces cost more than all the other entity rules together).
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import ahocorasick
+
 from nlp.kb import KbEntry, KnowledgeBase
 from nlp.normalize import to_simplified
 
-_END = "\0"
 _VERSION_RE = re.compile(
     r"(?:[-\s·]?(?:[VvRrKkMmTt]?\d+(?:\.\d+)*[a-z]?|\d+B|A\d+B)"
     r"|[-\s](?:Max|Plus|Turbo|Pro|Flash|Lite|mini|Mini|Coder|VL|Omni|Instruct|Chat|Thinking|Exp|"
@@ -28,6 +32,10 @@ class Alias:
     entry: KbEntry
     weak: bool
     case_sensitive: bool
+
+    @property
+    def simplified(self) -> str:
+        return _simplified(self.surface)
 
 
 @dataclass(frozen=True)
@@ -53,11 +61,21 @@ def _key(surface: str) -> str:
 
 
 _FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
+_SIMPLIFIED: dict[str, str] = {}
+
+
+def _simplified(surface: str) -> str:
+    if surface not in _SIMPLIFIED:
+        _SIMPLIFIED[surface] = to_simplified(surface)
+    return _SIMPLIFIED[surface]
 
 
 @dataclass
 class Gazetteer:
-    root: dict = field(default_factory=dict)
+    """KB names by their matching key (`_key`), and an automaton over the keys."""
+
+    aliases: dict[str, list[Alias]] = field(default_factory=dict)
+    _automaton: ahocorasick.Automaton | None = None
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> Gazetteer:
@@ -70,43 +88,53 @@ class Gazetteer:
         return gaz
 
     def add(self, alias: Alias) -> None:
-        node = self.root
-        for ch in _key(alias.surface):
-            node = node.setdefault(ch, {})
-        node.setdefault(_END, []).append(alias)
+        key = _key(alias.surface)
+        if key:
+            self.aliases.setdefault(key, []).append(alias)
+            self._automaton = None
+
+    def _built(self) -> ahocorasick.Automaton:
+        if self._automaton is None:
+            auto = ahocorasick.Automaton()
+            for key in self.aliases:
+                auto.add_word(key, len(key))
+            auto.make_automaton()
+            self._automaton = auto
+        return self._automaton
 
     def find(self, text: str) -> list[Hit]:
         """Leftmost-longest matches with valid boundaries and case, weak ones included.
         `text` is the simplified copy (`nlp.normalize.to_simplified`); offsets carry over."""
+        if not self.aliases:
+            return []
         folded = _fold(text)
+        ends: dict[int, list[int]] = {}  # start -> ends of the keys found there
+        for last, length in self._built().iter(folded):
+            ends.setdefault(last + 1 - length, []).append(last + 1)
         hits: list[Hit] = []  # (a name glued to another name, 通义千问GPT-4, is not a version)
-        i, n = 0, len(text)
-        root = self.root
-        while i < n:
-            if folded[i] not in root:
-                i += 1
+        pos = 0
+        for start in sorted(ends):
+            if start < pos:
                 continue
-            best = self._longest_at(text, folded, i)
-            if best is None:
-                i += 1
-                continue
-            hits.append(best)
-            i = best.end
+            best = self._longest_at(text, folded, start, ends)
+            if best is not None:
+                hits.append(best)
+                pos = best.end
         return hits
 
-    def _longest_at(self, text: str, folded: str, i: int, extend: bool = True) -> Hit | None:
-        node, j, best = self.root, i, None
-        while j < len(folded) and folded[j] in node:
-            node = node[folded[j]]
-            j += 1
-            for alias in node.get(_END, ()):
-                if _valid(text, i, j, alias):
-                    best = Hit(i, j, alias)
-                    break
+    def _longest_at(
+        self, text: str, folded: str, i: int, ends: dict[int, list[int]], extend: bool = True
+    ) -> Hit | None:
+        best = None
+        for j in sorted(ends.get(i, ()), reverse=True):
+            alias = next((a for a in self.aliases[folded[i:j]] if _valid(text, i, j, a)), None)
+            if alias is not None:
+                best = Hit(i, j, alias)
+                break
         if extend and best is not None and best.alias.entry.kind == "model":
             glue_ok = (
                 best.end >= len(text)
-                or self._longest_at(text, folded, best.end, extend=False) is None
+                or self._longest_at(text, folded, best.end, ends, extend=False) is None
             )
             best = Hit(best.start, extend_version(text, best.end, glue_ok), best.alias)
         return best
@@ -117,7 +145,7 @@ def _case_sensitive(name: str) -> bool:
 
 
 def _valid(text: str, start: int, end: int, alias: Alias) -> bool:
-    if alias.case_sensitive and text[start:end] != to_simplified(alias.surface):
+    if alias.case_sensitive and text[start:end] != alias.simplified:
         return False
     if _is_latin_word_char(text[start]) and start > 0 and _is_latin_word_char(text[start - 1]):
         return False

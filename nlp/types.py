@@ -27,6 +27,10 @@ class Entity(BaseModel):
     id: str | None  # KB id, or a stable generated id for unseen entities ("new:company:<slug>")
     name: str | None = None  # canonical name (KB name or normalised surface)
     kb: bool = False  # True when linked to the knowledge base
+    # the exchange code a listed company is named with (中际旭创（300308.SZ）, Nvidia (NVDA)):
+    # set on the company's mention and on the code's own mention, which carries the company's
+    # id, so a ticker is never a company of its own (an optional, compatible key)
+    ticker: str | None = None
 
 
 class Metric(BaseModel):

@@ -9,7 +9,7 @@ carry a corporate suffix. Unseen names get `new:<type>:<slug>` ids and `kb=False
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,8 +32,16 @@ class Candidate:
     name: str
     kb: bool
     priority: int  # higher wins among equally long overlapping candidates
+    ticker: str | None = None
 
 
+# a listing code in brackets, right after a name (a share-class suffix between): （300308.SZ）,
+# -W（09988.HK）, (NASDAQ: NVDA), （股票代码：688256）
+_BRACKET_CODE_RE = re.compile(
+    r"(?P<gap>(?:-[A-Z]{1,2})?\s?)[（(]"
+    r"(?:(?:股票代码|证券代码|NYSE|NASDAQ|Nasdaq|HKEX|SEHK|港股)\s*[:：]?\s*)?"
+    r"(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK|[A-Z]{2,5})[）)]"
+)
 _LISTED_RE = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{2,12}?)(?:-[A-Z]{1,2})?[（(](?:股票代码[:：]?\s*)?"
     r"(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK)[）)]"
@@ -55,13 +63,15 @@ class EntityRules:
         self.weak_block_prev = set(cues["weak_block_prev_zh"])
         suffixes = alternation(cues["zh_legal_suffixes"])
         self.zh_legal = re.compile(rf"[\u4e00-\u9fff（）()A-Za-z0-9]{{2,40}}?(?:{suffixes})")
+        # the lazy name run is tried at every character: look for a suffix first
+        self.zh_legal_hint = re.compile(suffixes)
         self.zh_cut = re.compile(alternation(cues["zh_left_cuts"]))
         self.zh_block = tuple(cues["zh_suffix_block_prefix"])
         en_suffix = alternation(cues["en_legal_suffixes"])
         self.en_legal = re.compile(rf"\b(?:[A-Z][\w&'.-]*\s+){{1,4}}(?:{en_suffix})(?![\w])")
         self.en_suffixes = tuple(cues["en_legal_suffixes"])
         self.en_stop = set(cues["en_org_stop"])
-        self.tickers = {t: e for e in kb.of_kind("company") for t in e.tickers}
+        self.tickers = {ticker_key(t): e for e in kb.of_kind("company") for t in e.tickers}
         tick = load_lexicon("cues")["tickers"]["exchange_prefix"]
         self.ticker_re = re.compile(
             rf"(?:(?:{alternation(tick)})\s*[:：]?\s*)?"
@@ -97,25 +107,31 @@ class EntityRules:
         out = []
         for m in self.ticker_re.finditer(text):
             code = m["t"]
-            entry = self.tickers.get(code) or self.tickers.get(code.split(".")[0])
+            entry = self.tickers.get(ticker_key(code))
             if entry is None:
                 continue
             before = text[max(0, m.start() - 2) : m.start()]
             prev = text[m.start("t") - 1] if m.start("t") > 0 else ""
             in_brackets = "(" in before or "（" in before or (prev != "" and prev in "(（:：")
-            if not (in_brackets or m.start("t") > m.start() or "." in code):
+            # a bare US symbol of four or five capitals (NVDA, BABA) names its company alone
+            bare = code.isalpha() and len(code) >= 4
+            if not (in_brackets or m.start("t") > m.start() or "." in code or bare):
                 continue
             out.append(
-                Candidate(m.start("t"), m.end("t"), "company", entry.id, entry.name, True, 3)
+                Candidate(
+                    m.start("t"), m.end("t"), "company", entry.id, entry.name, True, 3, code
+                )
             )
         return out
 
     def listed_candidates(self, text: str) -> list[Candidate]:
         """Unseen listed companies named with their code: 贵州茅台（600519）."""
-        out = []
+        out: list[Candidate] = []
+        if "（" not in text and "(" not in text:
+            return out  # the lazy name run would be tried at every Chinese character
         for m in _LISTED_RE.finditer(text):
             code = m["code"]
-            if code in self.tickers or code.split(".")[0] in self.tickers:
+            if ticker_key(code) in self.tickers:
                 continue
             start = self._cut_left(text, m.start("name"), m.end("name") + 2)
             if m.end("name") - start > 6:
@@ -124,13 +140,17 @@ class EntityRules:
             if len(name) < 2:
                 continue
             ident = new_id("company", name)
-            out.append(Candidate(start, m.end("name"), "company", ident, name, False, 1))
-            out.append(Candidate(m.start("code"), m.end("code"), "company", ident, name, False, 1))
+            out.append(Candidate(start, m.end("name"), "company", ident, name, False, 1, code))
+            out.append(
+                Candidate(m.start("code"), m.end("code"), "company", ident, name, False, 1, code)
+            )
         return out
 
     # -- unseen companies -------------------------------------------------------------------
     def zh_legal_candidates(self, text: str) -> list[Candidate]:
-        out = []
+        out: list[Candidate] = []
+        if not self.zh_legal_hint.search(text):
+            return out
         for m in self.zh_legal.finditer(text):
             start = self._cut_left(text, m.start(), m.end())
             name = text[start : m.end()]
@@ -180,9 +200,39 @@ class EntityRules:
                 id=c.id,
                 name=c.name,
                 kb=c.kb,
+                ticker=c.ticker,
             )
-            for c in select_longest(cands)
+            for c in attach_tickers(text, select_longest(cands))
         ]
+
+
+def ticker_key(code: str) -> str:
+    """One key per listing: 09988.HK / 9988.HK -> 9988.HK, 300308.SZ / 300308 -> 300308."""
+    head, _, exchange = code.partition(".")
+    if exchange == "HK" and head.isdigit():
+        return f"{int(head):04d}.HK"
+    return head if head.isdigit() else code
+
+
+def attach_tickers(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """A code in brackets right after a company's name is that company's ticker: the code's
+    mention takes the company's id (智谱（02513.HK）is 智谱, not a company named 02513.HK) and
+    both mentions carry the code."""
+    by_end = {c.end: c for c in chosen if c.type == "company"}
+    starts = {c.start: c for c in chosen}
+    out = list(chosen)
+    for m in _BRACKET_CODE_RE.finditer(text):
+        company = by_end.get(m.start())
+        code = starts.get(m.start("code"))
+        if company is None or (code is None and not m["code"][:1].isdigit()):
+            continue  # a bare capital word in brackets is a ticker only when the KB knows it
+        if code is not None and code.end != m.end("code"):
+            continue
+        linked = replace(company, ticker=m["code"])
+        ticker = replace(linked, start=m.start("code"), end=m.end("code"))
+        out = [c for c in out if c is not company and c is not code] + [linked, ticker]
+        by_end[linked.end] = linked
+    return sorted(out, key=lambda c: c.start)
 
 
 def org_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -211,12 +261,14 @@ def org_spans(doc: Doc) -> list[tuple[int, int]]:
 def select_longest(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: longer first, then higher priority, then earlier."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray()  # one flag per character already covered by a chosen candidate
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        if c.end > len(taken):
+            taken.extend(bytes(c.end - len(taken)))
+        if any(taken[c.start : c.end]):
             continue
         chosen.append(c)
-        taken.append((c.start, c.end))
+        taken[c.start : c.end] = b"\1" * (c.end - c.start)
     return sorted(chosen, key=lambda c: c.start)
 
 
