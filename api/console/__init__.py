@@ -9,6 +9,7 @@ console caps its own bodies."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from typing import Final
@@ -16,6 +17,7 @@ from typing import Final
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from neo4j.exceptions import DriverError, Neo4jError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.console import pages
@@ -31,6 +33,7 @@ from api.console.security import (
 )
 from api.console.settings import ConsoleSettings
 
+log = logging.getLogger(__name__)
 PREFIX: Final = "/console"
 HERE = Path(__file__).parent
 # the front-end packages, from node_modules (npm ci of the committed package-lock.json)
@@ -76,6 +79,13 @@ def build(parent: FastAPI, settings: ConsoleSettings | None = None) -> FastAPI:
     async def _role(request: Request, exc: NotAllowed) -> Response:
         return page(request, "error.html", status=403,
                     message=f"This needs the {exc.role!r} role.")
+
+    @console.exception_handler(Neo4jError)
+    @console.exception_handler(DriverError)
+    async def _graph(request: Request, exc: Exception) -> Response:
+        log.warning("console %s: graph error %s", request.url.path, exc)
+        return page(request, "error.html", status=503,
+                    message="The graph did not answer in time: try again in a moment.")
 
     return console
 

@@ -31,7 +31,7 @@
     var pts = d.points || [];
     chart.setOption({
       grid: { left: 70, right: 20, top: 20, bottom: 40 },
-      xAxis: { type: "time" },
+      xAxis: { type: "time", minInterval: 86400000 },
       yAxis: { type: "value", axisLabel: { formatter: volume } },
       tooltip: {
         trigger: "item", enterable: true, confine: true, className: "tip",
@@ -115,7 +115,7 @@
         } },
         legend: { data: LABELS.slice(0, 8), top: 0 },
         series: [{ type: "graph", layout: "force", roam: true, draggable: true,
-                   force: { repulsion: 180, edgeLength: 90 },
+                   force: { repulsion: 180, edgeLength: 90, layoutAnimation: false },
                    label: { show: true, position: "right" },
                    categories: LABELS.slice(0, 8).map(function (l) { return { name: l }; }),
                    data: list,
@@ -125,7 +125,11 @@
     }
     function filters() {
       var form = document.querySelector('[data-graph-filter="' + el.id + '"]');
-      return form ? new URLSearchParams(new FormData(form)).toString() : "";
+      var params = new URLSearchParams();
+      if (form) {
+        new FormData(form).forEach(function (v, k) { if (v) { params.append(k, v); } });
+      }
+      return params.toString();
     }
     function fetchGraph(id, replace) {
       return fetch("/console/entities/" + encodeURIComponent(id) + "/graph.json?" + filters(),
