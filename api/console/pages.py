@@ -389,6 +389,40 @@ async def run_now(request: Request, source_id: str, principal: Viewer, keys: Key
     return page(request, "_message.html", message=message)
 
 
+# --- Metrics compare ------------------------------------------------------------------------------
+
+METRIC_KINDS = ("token_volume", "token_price", "price_change")
+
+
+def _subjects(text: str) -> list[str]:
+    return list(dict.fromkeys(s.strip() for s in text.replace("，", ",").split(",")
+                              if s.strip()))[:8]
+
+
+@router.get("/metrics")
+def metrics(request: Request, principal: Viewer, reads: ReadsDep, keys: KeysDep,
+            clock: ClockDep, subjects: Annotated[str, Query(max_length=500)] = "cn",
+            kind: Annotated[str, Query(pattern="^(token_volume|token_price|price_change)$")]
+            = "token_volume",
+            side: Annotated[str | None, Query(pattern="^(input|output|cached_input)?$")] = None,
+            as_of: Annotated[date | None, Query()] = None, fmt: Format = "csv") -> Response:
+    """Chosen subjects (models, providers, countries) on one chart, as of a date; figures for
+    the same subject and period that disagree, side by side with their sources."""
+    day = _as_of(as_of, clock)
+    chosen = _subjects(subjects)
+    series = {s: reader.observation_series(reads, s, kind, side=side or None, until=day,
+                                           limit=500) for s in chosen}
+    table = views.series_table("compare", [o for obs in series.values() for o in obs])
+    if (file := download([table], request.query_params.get("download"), fmt)) is not None:
+        return file
+    cur = keys.settings.currency
+    return page(request, "metrics.html", subjects=", ".join(chosen), kind=kind,
+                side=side or "", as_of=day, kinds=METRIC_KINDS, sides=views.SIDES,
+                chart={"kind": kind, "currency": cur,
+                       "series": views.compare_series(series, cur, keys.settings.usd_cny)},
+                conflicts=views.conflicts(series), table=table, currency=cur)
+
+
 # --- Search ---------------------------------------------------------------------------------------
 
 

@@ -332,3 +332,54 @@ def correction_case(detail: m.ArticleDetail, joined: str,
             "metrics": metrics, "risks": risks,
             "corrections": [c.model_dump(mode="json", exclude={"article_title"})
                             for c in corrections]}
+
+
+# --- Metrics compare ----------------------------------------------------------------------------
+
+
+def comparable(o: m.Observation, to: str, usd_cny: float) -> float | None:
+    """One scale for every series of a chart: tokens per day, prices in one currency."""
+    if o.kind == "token_volume":
+        return per_day(o.value, o.period)
+    if o.kind == "token_price":
+        return convert(o.value, o.currency, to, usd_cny)
+    return o.value
+
+
+def compare_series(series: Mapping[str, Sequence[m.Observation]], to: str,
+                   usd_cny: float) -> list[dict[str, Any]]:
+    out = []
+    for subject, obs in series.items():
+        points = []
+        for o, p in zip(obs, volume_points(obs), strict=False):
+            value = comparable(o, to, usd_cny)
+            if value is not None:
+                points.append({**p, "value": value, "reported": o.value,
+                               "currency": o.currency, "side": o.side})
+        out.append({"name": subject, "points": points})
+    return out
+
+
+@dataclass(frozen=True)
+class Conflict:
+    subject: str
+    date: date
+    kind: str
+    key: str  # period / side / currency of the figure
+    figures: list[m.Observation]
+
+
+def conflicts(series: Mapping[str, Sequence[m.Observation]]) -> list[Conflict]:
+    """Figures for the same subject, day, kind, period, side and currency that disagree."""
+    found = []
+    for subject, obs in series.items():
+        groups: dict[tuple[Any, ...], list[m.Observation]] = defaultdict(list)
+        for o in obs:
+            if o.date is not None:
+                groups[(o.date, o.kind, o.period, o.side, o.currency)].append(o)
+        for (day, kind, period, side, currency), figs in sorted(groups.items(),
+                                                                 key=lambda g: str(g[0])):
+            if len({round(f.value, 9) for f in figs}) > 1:
+                key = " ".join(x for x in (period, side, currency) if x)
+                found.append(Conflict(subject, day, kind, key, figs))
+    return found

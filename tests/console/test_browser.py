@@ -217,3 +217,15 @@ def test_sign_in_cookie_roles_and_language(browser: Any, console: Console) -> No
     assert page.locator("#sources-table tbody tr").count() >= 3
     shot(page, "sources")
     context.close()
+
+
+def test_metrics_compare_shows_conflicting_figures_side_by_side(signed_in: Any,
+                                                               console: Console) -> None:
+    page = signed_in
+    page.goto(f"{console.base}/console/metrics?subjects=doubao,cn&kind=token_volume")
+    assert _chart_points(page, "[data-chart=compare]") >= 3  # both subjects on one chart
+    row = page.locator("#conflicts tbody tr").first
+    assert "doubao" in (row.text_content() or "") and "2025-05-31" in (row.text_content() or "")
+    figures = row.locator("ul.side-by-side li strong").all_text_contents()
+    assert {"16.4T/day", "16T/day"} <= set(figures)  # the zh and the en report disagree
+    shot(page, "metrics")

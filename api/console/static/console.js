@@ -155,7 +155,30 @@
     }
   }
 
-  var CHARTS = { volume: volumeChart, heat: heatChart, series: seriesChart, graph: graphChart };
+  function compareChart(el, d, chart) {
+    var fmt = d.kind === "token_volume" ? volume : function (v) { return String(Number(v.toPrecision(4))); };
+    chart.setOption({
+      legend: { top: 0 }, grid: { left: 70, right: 20, top: 30, bottom: 30 },
+      xAxis: { type: "time", minInterval: 86400000 },
+      yAxis: { type: "value", axisLabel: { formatter: fmt } },
+      tooltip: {
+        trigger: "item", enterable: true, confine: true, className: "tip",
+        formatter: function (p) {
+          var x = d.series[p.seriesIndex].points[p.dataIndex];
+          return "<b>" + esc(p.seriesName) + " · " + esc(x.date) + "</b> " + esc(fmt(x.value)) +
+            '<div class="quote">' + esc(x.quote) + "</div>" + articleLink(x.article_id, x.article_title) +
+            (x.source ? " · " + esc(x.source) : "");
+        }
+      },
+      series: d.series.map(function (s) {
+        return { name: s.name, type: "line", symbolSize: 8,
+                 data: s.points.map(function (x) { return [x.date, x.value]; }) };
+      })
+    });
+    el.dataset.points = String(d.series.reduce(function (n, s) { return n + s.points.length; }, 0));
+  }
+
+  var CHARTS = { compare: compareChart, volume: volumeChart, heat: heatChart, series: seriesChart, graph: graphChart };
 
   function init(root) {
     if (typeof echarts === "undefined") { return; }
