@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from alerts.clock import ManualClock
 from api.app import create_app
 from api.auth import issue_key
+from api.console.settings import ConsoleSettings
 from api.settings import ApiSettings
 from bench.api import serve
 from bench.graph_corpus import bench_database, entities, write_articles, write_entities
@@ -110,7 +111,8 @@ def main() -> None:
                           headers={"Authorization": f"Bearer {key}"}) as client:
             sign_in(client, key)
             print(f"\n{args.requests} requests each, concurrency {args.concurrency}, "
-                  "time to first byte\n")
+                  "time to first byte; Today's graph aggregates reused for "
+                  f"{ConsoleSettings().today_cache_s:g}s (TOKENWATCH_CONSOLE_TODAY_CACHE_S)\n")
             print(f"{'page':<8}{'console p50':>13}{'console p95':>13}{'API p50':>10}"
                   f"{'API p95':>10}{'ratio p95':>11}  goal p95 <= {GOAL_MS:.0f} ms")
             for name, (console_urls, api_urls) in pages.items():

@@ -21,6 +21,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.console import pages
+from api.console.cache import TtlCache
 from api.console.render import page
 from api.console.security import (
     ConsoleError,
@@ -55,7 +56,8 @@ def _vendor(name: str) -> Response:
 def build(parent: FastAPI, settings: ConsoleSettings | None = None) -> FastAPI:
     """The console app; its `state` is the parent's (what the API's lifespan opens)."""
     settings = settings or ConsoleSettings()
-    keys = Keys(settings.secret or secrets.token_hex(32), settings)
+    keys = Keys(settings.secret or secrets.token_hex(32), settings,
+                TtlCache(settings.today_cache_s))
     console = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     console.state = parent.state
     console.include_router(pages.router, prefix=PREFIX)

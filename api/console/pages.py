@@ -118,12 +118,8 @@ def _as_of(value: date | None, clock: ClockDep) -> date:
     return value or clock().astimezone(UTC).date()
 
 
-@router.get("/")
-def today(request: Request, principal: Viewer, reads: ReadsDep, driver: DriverDep,
-          neo4j: Neo4jSettingsDep, clock: ClockDep, keys: KeysDep,
-          as_of: Annotated[date | None, Query()] = None,
-          fmt: Format = "csv") -> Response:
-    day = _as_of(as_of, clock)
+def _today_graph(reads: ReadsDep, keys: KeysDep, day: date) -> tuple[Any, ...]:
+    """What Today shows that is the same for every owner (cached for a few seconds)."""
     series = reader.observation_series(reads, "cn", "token_volume", period="day", until=day,
                                        limit=1000)
     models = console_reads.model_volumes(reads, day)
@@ -134,9 +130,19 @@ def today(request: Request, principal: Viewer, reads: ReadsDep, driver: DriverDe
     policies = reader.list_policies(reads, issuer=None, status=None, since=None, until=day,
                                     q=None, after=None, limit=30)
     starts = views.week_starts(day, 26)
-    since = datetime.combine(starts[0], time(), UTC)
-    until = datetime.combine(day + timedelta(days=1), time(), UTC)
-    weeks = console_reads.risk_weeks(reads, since, until)
+    weeks = console_reads.risk_weeks(reads, datetime.combine(starts[0], time(), UTC),
+                                     datetime.combine(day + timedelta(days=1), time(), UTC))
+    return series, models, board, policies, weeks, starts
+
+
+@router.get("/")
+def today(request: Request, principal: Viewer, reads: ReadsDep, driver: DriverDep,
+          neo4j: Neo4jSettingsDep, clock: ClockDep, keys: KeysDep,
+          as_of: Annotated[date | None, Query()] = None,
+          fmt: Format = "csv") -> Response:
+    day = _as_of(as_of, clock)
+    graph = keys.today.get_or_compute(day, lambda: _today_graph(reads, keys, day))
+    series, models, board, policies, weeks, starts = graph
     alerts = [views.alert_view(a) for a in outbox.list_alerts(
         driver, principal.owner, limit=10, database=neo4j.database)]
     tables = [views.series_table("national-volume", series), views.leaderboard(models),

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import ROLES, ApiPrincipal, Role
 from api.console import session
+from api.console.cache import TtlCache
 from api.console.settings import ConsoleSettings
 from api.deps import ClockDep, DriverDep, Neo4jSettingsDep, SettingsDep
 from graph import apikeys
@@ -50,6 +51,7 @@ class Keys:
 
     secret: str
     settings: ConsoleSettings
+    today: TtlCache
 
 
 def get_keys(request: Request) -> Keys:

@@ -20,4 +20,6 @@ class ConsoleSettings(BaseSettings):
     secure_cookies: Literal["auto", "always", "never"] = "auto"
     currency: Literal["CNY", "USD"] = "CNY"  # the price board's one currency
     usd_cny: float = Field(default=7.2, gt=0, description="CNY per USD for the price board")
+    today_cache_s: float = Field(default=30.0, ge=0, description="how long Today's graph "
+                                 "aggregates are reused (0: read them on every request)")
     max_body_bytes: int = Field(default=64 * 1024, gt=0)

@@ -41,11 +41,12 @@ ORDER BY subject
 LIMIT $limit
 """
 
-# risk signals per category and ISO week of their article, in [$since, $until)
+# risk signals per category and ISO week of their article (published_at is copied onto the
+# signal and indexed), in [$since, $until)
 RISK_WEEKS: Final = """
-MATCH (a:Article)-[:SIGNALS]->(r:RiskSignal)
-WHERE a.published_at >= $since AND a.published_at < $until
-RETURN r.category AS category, date(date.truncate('week', a.published_at)) AS week,
+MATCH (r:RiskSignal)
+WHERE r.published_at >= $since AND r.published_at < $until
+RETURN r.category AS category, date(date.truncate('week', r.published_at)) AS week,
        count(r) AS signals
 ORDER BY week, category
 LIMIT $limit

@@ -106,3 +106,20 @@ def test_downloads_hold_the_table_rows() -> None:
     rows = list(load_workbook(io.BytesIO(xlsx_bytes(table))).active.iter_rows(values_only=True))
     assert rows == [("subject", "value", "when"), ("阿里云", 0.8, datetime(2025, 5, 1)),
                     ("qwen", None, None)]
+
+
+def test_today_cache_reuses_then_can_be_off() -> None:
+    from api.console.cache import TtlCache
+
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    cached = TtlCache(3600)
+    assert cached.get_or_compute("2025-09-01", compute) == 1
+    assert cached.get_or_compute("2025-09-01", compute) == 1  # reused
+    assert cached.get_or_compute("2025-09-02", compute) == 2  # another day, another entry
+    off = TtlCache(0)
+    assert off.get_or_compute("k", compute) == 3 and off.get_or_compute("k", compute) == 4
