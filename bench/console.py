@@ -45,9 +45,10 @@ def first_byte(client: httpx.Client, url: str) -> float:
     t0 = time.perf_counter()
     with client.stream("GET", url) as resp:
         resp.raise_for_status()
-        next(resp.iter_raw(), b"")
+        chunks = resp.iter_raw()
+        next(chunks, b"")
         elapsed = time.perf_counter() - t0
-        for _ in resp.iter_raw():
+        for _ in chunks:
             pass
     return elapsed
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -88,6 +89,13 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{_num(value * 100, 3)}%"
 
 
+def when(value: object) -> str:
+    """A time as analysts read it: minutes, in UTC; a date as itself; nothing for None."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "" if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Translator:
     lang: str
@@ -101,4 +109,4 @@ class Translator:
     @property
     def functions(self) -> dict[str, Callable[..., str]]:
         return {"_": self.gettext, "fmt_volume": self.volume, "fmt_price": price,
-                "fmt_percent": percent}
+                "fmt_percent": percent, "fmt_time": when}
