@@ -7,6 +7,8 @@ UV := .tools/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced
 LAUNCHER := graph/neo4j/target/classes/tokenwatch/neo4j/Launcher.class
+# the console's front-end packages (echarts, htmx) from npm, pinned by the committed lock file
+CONSOLE_ASSETS := api/console/node_modules/.package-lock.json
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
@@ -24,7 +26,11 @@ $(STAMP): $(UV) pyproject.toml uv.lock
 $(LAUNCHER): graph/neo4j/pom.xml graph/neo4j/src/main/java/tokenwatch/neo4j/Launcher.java
 	cd graph/neo4j && mvn -q -B package -DskipTests
 
-setup: $(STAMP) $(LAUNCHER)
+$(CONSOLE_ASSETS): api/console/package.json api/console/package-lock.json
+	cd api/console && npm ci --no-audit --no-fund --loglevel=error
+	touch $(CONSOLE_ASSETS)
+
+setup: $(STAMP) $(LAUNCHER) $(CONSOLE_ASSETS)
 
 # The scaled-out roles (`tokenwatch up --role …`, README "Scaling out") and their tests need a
 # Redis server: Debian's redis-server, installed when missing (root, as on CI).
@@ -42,6 +48,8 @@ test: setup
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
 	  || echo "chromium could not be installed: the render test will be skipped"
 	$(REDIS_SERVER) || echo "redis-server could not be installed: tests/distributed will be skipped"
+	fc-list :lang=zh | grep -q . || apt-get install -y -qq fonts-wqy-microhei \
+	  || echo "no Chinese font: the console's screenshots show boxes for Chinese text"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from neo4j import Driver
 
 from alerts.clock import Clock, utcnow
-from api import csvout, docs, errors, openapi, prometheus
+from api import console, csvout, docs, errors, openapi, prometheus
 from api.auth import authenticate, ensure_admin_key
 from api.deps import Services
 from api.keystrength import weak_key_warning
@@ -120,6 +120,7 @@ def create_app(neo4j_settings: Neo4jSettings | None = None, uri: str | None = No
     prometheus.install(app)
     docs.install(app)
     openapi.install(app)
+    console.install(app)  # outermost: the console's forms meet its own session and CSRF checks
     app.include_router(health.router)
     secured = {"dependencies": [Depends(authenticate)],
                "responses": errors.problems(401, 413, 429, 504)}
