@@ -36,6 +36,7 @@ from api.settings import ApiSettings
 from bench.api import serve
 from bench.graph_corpus import bench_database, entities, write_articles, write_entities
 from graph import reader
+from graph.access import Graph
 from graph.embedded import free_port
 
 GOAL_MS = 300.0
@@ -92,7 +93,7 @@ def main() -> None:
         nodes, rels = reader.counts(driver)
         print(f"graph: {nodes:,} nodes, {rels:,} relationships ({args.articles:,} articles) "
               f"written in {time.perf_counter() - t0:.0f}s", flush=True)
-        key, _ = issue_key(driver, "reader", "bench")
+        key, _ = issue_key(Graph(driver, neo4j.database), "reader", "bench")
         # "now" just after the corpus' newest article, so Today's windows hold data
         clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
         app = create_app(neo4j, api_settings=ApiSettings(rate_per_min=0, key_cache_s=60),

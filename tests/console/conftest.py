@@ -86,6 +86,7 @@ def console(driver: Driver, neo4j_settings: Neo4jSettings,
     from api.app import create_app
     from api.auth import issue_key
     from api.settings import ApiSettings
+    from graph.access import Graph
 
     with driver.session(database=neo4j_settings.database) as s:
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
@@ -109,7 +110,7 @@ def console(driver: Driver, neo4j_settings: Neo4jSettings,
                             "condition": {"type": "policy"}})
     assert rule.status_code == 201, rule.text
     _crawl_mini(neo4j_settings, tmp_path_factory.mktemp("console-crawl"))
-    reader, _ = issue_key(driver, "reader", "admin", "console reader", neo4j_settings.database)
+    reader, _ = issue_key(Graph(driver, neo4j_settings.database), "reader", "admin", "console reader")
     try:
         yield Console(base, TEST_ADMIN_KEY, reader)
     finally:

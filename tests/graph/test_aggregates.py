@@ -132,7 +132,7 @@ def test_a_merge_rebuilds_the_survivors_aggregates(empty_graph: Driver) -> None:
                  risks=("adoption_shortfall",)),
            _item("mg-2", date(2025, 2, 5), [("company", "co-b", 1)], risks=("market_sentiment",)))
     _write(empty_graph, _item("mg-3", date(2025, 2, 6), [("company", "co-a", 1)]))
-    curation.merge_entities(empty_graph, "co-b", "co-a")
+    curation.merge_entities(Reads(empty_graph), "co-b", "co-a")
     _assert_exact(empty_graph, "co-a")
     kept = _kept(empty_graph, "co-a")
     assert (kept["mentions"], kept["articles"]) == (5, 3)
