@@ -37,7 +37,8 @@ SET {e}.mention_count = coalesce({e}.mention_count, 0) + {n},
     {e}.article_count = coalesce({e}.article_count, 0) + {fresh}
 WITH *
 CALL ({m}, {e}, {n}, {fresh}) {{
-  WITH {m}, {e}, {n}, {fresh}, date.truncate('month', {m}.published_at) AS month
+  WITH {m}, {e}, {n}, {fresh}, CASE WHEN {m}.published_at IS NULL THEN null
+                  ELSE date.truncate('month', {m}.published_at) END AS month
   WHERE month IS NOT NULL
   MERGE (mm:MentionMonth {{id: {month_id(e, "month")}}})
   ON CREATE SET mm.entity_id = {e}.id, mm.month = month, mm.mentions = 0, mm.articles = 0
