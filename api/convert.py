@@ -8,7 +8,8 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from api import schemas
-from graph import read_models as rm
+from graph.reads.entities import EntityHit
+from graph.reads.metrics import Observation
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -23,9 +24,9 @@ def to(schema: type[S], model: BaseModel) -> S:
     return schema.model_validate(model, from_attributes=True)
 
 
-def hit(h: rm.EntityHit) -> schemas.EntityHit:
+def hit(h: EntityHit) -> schemas.EntityHit:
     return schemas.EntityHit.model_validate({**h.entity.model_dump(), "score": h.score})
 
 
-def observation(o: rm.Observation) -> schemas.ObservationOut:
+def observation(o: Observation) -> schemas.ObservationOut:
     return to(schemas.ObservationOut, o)

@@ -9,7 +9,7 @@ from pydantic import field_validator
 
 from graph import cypher
 from graph.access import Graph
-from graph.read_models import ReadModel
+from graph.reads.base import ReadModel
 
 
 class ApiKey(ReadModel):

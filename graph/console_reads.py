@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 from neo4j import Driver
 
-from graph import read_models as m
 from graph.cypher import console as q
 from graph.errors import GraphError
-from graph.reader import Reads
+from graph.reads.base import ReadModel, Reads
+from graph.reads.metrics import Observation, ProviderQuote
 
 CorrectionKind = Literal["wrong_value", "wrong_subject", "not_token_figure", "missed_entity"]
 CORRECTION_KINDS: tuple[CorrectionKind, ...] = ("wrong_value", "wrong_subject",
@@ -25,13 +25,13 @@ class CorrectionError(GraphError):
     """A correction that cannot be recorded (unknown article, bad span…)."""
 
 
-class RiskWeek(m.ReadModel):
+class RiskWeek(ReadModel):
     category: str
     week: date
     signals: int
 
 
-class Correction(m.ReadModel):
+class Correction(ReadModel):
     """One analyst's correction of one extracted item (or of a missed entity)."""
 
     id: str
@@ -52,16 +52,16 @@ class Correction(m.ReadModel):
     article_title: str | None = None
 
 
-def model_volumes(r: Reads, as_of: date | None, limit: int = 50) -> list[m.ProviderQuote]:
+def model_volumes(r: Reads, as_of: date | None, limit: int = 50) -> list[ProviderQuote]:
     """The latest token volume reported for each model."""
-    return [m.ProviderQuote.of(row) for row in r.rows(q.MODEL_VOLUMES, as_of=as_of,
+    return [ProviderQuote.of(row) for row in r.rows(q.MODEL_VOLUMES, as_of=as_of,
                                                       limit=limit)]
 
 
 def latest_price_changes(r: Reads, subjects: Sequence[str], as_of: date | None,
-                         limit: int = 200) -> dict[str, m.Observation]:
+                         limit: int = 200) -> dict[str, Observation]:
     rows = r.rows(q.LATEST_PRICE_CHANGES, subjects=list(subjects), as_of=as_of, limit=limit)
-    return {row["subject"]: m.Observation.of(row) for row in rows}
+    return {row["subject"]: Observation.of(row) for row in rows}
 
 
 def risk_weeks(r: Reads, since: datetime, until: datetime, limit: int = 2000) -> list[RiskWeek]:

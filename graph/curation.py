@@ -14,7 +14,8 @@ from neo4j import ManagedTransaction
 from graph import aggregates, cypher
 from graph.access import Graph
 from graph.errors import GraphError
-from graph.read_models import Entity, kind_of
+from graph.reads.base import kind_of
+from graph.reads.entities import Entity
 
 
 class CurationError(GraphError):

@@ -11,7 +11,8 @@ from neo4j import Driver
 
 from crawlers.dedupe import NEAR_DUPLICATE_DISTANCE, MinHash, hamming, minhash, same_story
 from crawlers.types import Article
-from graph import reader, temporal
+from graph import temporal
+from graph.reads import ingest
 from graph.writer import Duplicate, minhash_props, simhash_bands
 
 _NEVER = datetime.max.replace(tzinfo=UTC)
@@ -101,5 +102,5 @@ def duplicates_for(driver: Driver, articles: Sequence[Article],
         for a in articles
         if a.simhash is not None
     ]
-    candidates = reader.simhash_candidates(driver, cand_rows, database) if cand_rows else []
+    candidates = ingest.simhash_candidates(driver, cand_rows, database) if cand_rows else []
     return find_duplicates(articles, candidates)

@@ -9,15 +9,49 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from neo4j import ManagedTransaction
+from pydantic import Field
 
 from graph import cypher
-from graph import read_models as m
-from graph.reader import Reads, data
+from graph.reads.base import ReadModel, Reads, data
 
 MAX_DEPTH = 3
+
+
+class NeighbourNode(ReadModel):
+    id: str
+    label: str
+    name: str | None = None
+    published_at: datetime | None = None
+    distance: int
+    from_id: str
+    type: str
+    direction: Literal["out", "in"]
+
+
+class Neighbourhood(ReadModel):
+    nodes: list[NeighbourNode] = Field(default_factory=list)
+    truncated: bool = False
+
+
+class PathNode(ReadModel):
+    id: str | None
+    label: str
+    name: str | None = None
+
+
+class PathRel(ReadModel):
+    type: str
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+    article_id: str | None = None
+
+
+class GraphPath(ReadModel):
+    nodes: list[PathNode]
+    rels: list[PathRel]
 
 
 @dataclass(frozen=True)
@@ -49,10 +83,10 @@ class _Found:
     truncated: bool = False
 
 
-def neighbours(r: Reads, q: NeighbourQuery) -> m.Neighbourhood | None:
+def neighbours(r: Reads, q: NeighbourQuery) -> Neighbourhood | None:
     query = cypher.neighbour_hop(q.rel_types)
 
-    def work(tx: ManagedTransaction) -> m.Neighbourhood | None:
+    def work(tx: ManagedTransaction) -> Neighbourhood | None:
         if not data(tx, cypher.ENTITY_EXISTS, id=q.entity_id):
             return None
         out = _Found()
@@ -77,7 +111,7 @@ def neighbours(r: Reads, q: NeighbourQuery) -> m.Neighbourhood | None:
         if len(out.nodes) > q.limit:
             out.truncated = True
             out.nodes = out.nodes[: q.limit]
-        return m.Neighbourhood(nodes=[m.NeighbourNode.of(n) for n in out.nodes],
+        return Neighbourhood(nodes=[NeighbourNode.of(n) for n in out.nodes],
                                truncated=out.truncated)
 
     return r.tx(work)
@@ -85,7 +119,7 @@ def neighbours(r: Reads, q: NeighbourQuery) -> m.Neighbourhood | None:
 
 def shortest_paths(r: Reads, source: str, target: str, max_length: int = 4,
                    limit: int = 5, rel_types: tuple[str, ...] = cypher.TRAVERSAL_RELS,
-                   provenance: bool = False) -> list[m.GraphPath]:
+                   provenance: bool = False) -> list[GraphPath]:
     rows = r.rows(cypher.shortest_paths(max_length, rel_types, provenance),
                   **{"from": source, "to": target}, limit=limit)
-    return [m.GraphPath.of(row) for row in rows]
+    return [GraphPath.of(row) for row in rows]

@@ -11,7 +11,7 @@ import orjson
 from pydantic import Field, field_validator
 
 from graph.alert_types import Evidence, Severity
-from graph.read_models import ReadModel, Row
+from graph.reads.base import ReadModel, Row
 
 
 def _none_to_list(value: Any) -> Any:

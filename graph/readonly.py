@@ -24,7 +24,7 @@ from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
 from graph.errors import QueryRejected
-from graph.reader import Reads
+from graph.reads.base import Reads
 
 FORBIDDEN: Final = frozenset({
     "CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "DROP", "LOAD", "FOREACH", "USE",

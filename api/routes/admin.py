@@ -3,17 +3,53 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from fastapi import APIRouter
 from neo4j.exceptions import ClientError
+from pydantic import BaseModel, Field, field_validator
 
 from api.auth import Admin
 from api.deps import GraphDep, SettingsDep
 from api.errors import BadRequest, QueryTimeout, problems
-from api.schemas import CypherIn, CypherOut, KbReloadOut
 from graph.errors import QueryRejected
 from graph.kb import write_kb
 from graph.readonly import run_read_only
+
+
+class KbReloadOut(BaseModel):
+    entries: int = Field(description="KB entries written (merged-away ones skipped)")
+
+
+class CypherIn(BaseModel):
+    query: str = Field(min_length=1, max_length=10_000,
+                       examples=["MATCH (c:Company)-[:PART_OF]->(p) RETURN c.id, p.id LIMIT 5"])
+    params: dict[str, Any] = Field(
+        default={}, examples=[{"id": "alibaba"}],
+        description="query parameters; integers must fit Neo4j's signed 64-bit range",
+    )
+
+    @field_validator("params")
+    @classmethod
+    def _int64(cls, value: dict[str, Any]) -> dict[str, Any]:
+        def walk(v: Any) -> None:
+            if isinstance(v, bool):
+                return
+            if isinstance(v, int) and not -(2**63) <= v < 2**63:
+                raise ValueError(f"integer {v} is outside the signed 64-bit range")
+            for item in v.values() if isinstance(v, dict) else v if isinstance(v, list) else ():
+                walk(item)
+
+        walk(value)
+        return value
+
+
+class CypherOut(BaseModel):
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = Field(description="true when the row cap cut the result")
+
+
 
 router = APIRouter(tags=["admin"], prefix="/admin", responses=problems(403))
 

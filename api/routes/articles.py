@@ -2,24 +2,85 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
 
 from api import cursor as cursors
 from api.convert import day_start, to
 from api.deps import ReadsDep
 from api.errors import NotFound, problems
 from api.schemas import (
-    ArticleDetail,
-    ArticleSummary,
+    ArticleRef,
+    Day,
     Lang,
     Page,
+    SourceOut,
 )
-from graph import read_models as rm
-from graph import reader
 from graph.fulltext import lucene_query
+from graph.reads import articles as article_reads
+
+
+class ArticleSummary(ArticleRef):
+    score: float | None = Field(default=None, description="full-text relevance (search only)")
+
+
+class MentionOut(BaseModel):
+    id: str
+    name: str | None = None
+    kind: str | None = None
+    count: int | None = None
+    offsets: list[int] = Field(default=[], description="start, end pairs into title+\\n\\n+text")
+    surfaces: list[str] = []
+    sentences: list[str] = []
+
+
+class ArticleObservation(BaseModel):
+    id: str
+    kind: str
+    value: float
+    period: str | None = None
+    currency: str | None = None
+    side: str | None = None
+    as_of: Day | None = None
+    quote: str | None = None
+    subject_id: str | None = None
+    subject_text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class ArticleRisk(BaseModel):
+    id: str
+    category: str
+    score: float | None = None
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+    entities: list[str] = []
+
+
+class ArticleDetail(BaseModel):
+    id: str
+    url: str | None = None
+    canonical_url: str | None = None
+    title: str | None = None
+    text: str | None = None
+    lang: str | None = None
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+    content_hash: str | None = None
+    source: SourceOut | None = None
+    policy_fields: dict[str, Any] = Field(default={}, description="doc number, issuer, dates")
+    duplicate_of: str | None = None
+    duplicates: int = 0
+    mentions: list[MentionOut] = []
+    observations: list[ArticleObservation] = []
+    risks: list[ArticleRisk] = []
+
+
 
 router = APIRouter(tags=["articles"])
 SEARCH_CAP = 2000
@@ -36,12 +97,12 @@ Cursor = Annotated[str | None, Query(max_length=200, description="from `next_cur
 
 
 def _filter(source: str | None, entity: str | None, lang: str | None, since: date | None,
-            until: date | None) -> reader.ArticleFilter:
-    return reader.ArticleFilter(source=source, entity=entity, lang=lang, since=day_start(since),
-                                until=day_start(until))
+            until: date | None) -> article_reads.ArticleFilter:
+    return article_reads.ArticleFilter(source=source, entity=entity, lang=lang,
+                                       since=day_start(since), until=day_start(until))
 
 
-def _summary(hit: rm.ArticleHit) -> ArticleSummary:
+def _summary(hit: article_reads.ArticleHit) -> ArticleSummary:
     return to(ArticleSummary, hit)
 
 
@@ -52,8 +113,8 @@ def list_articles(
 ) -> Page[ArticleSummary]:
     """Articles, newest first (by publication time), filtered, with keyset pagination."""
     after = cursors.decode(cursor) if cursor else None
-    rows = reader.list_articles(reads, _filter(source, entity, lang, since, until), limit + 1,
-                                after)
+    rows = article_reads.list_articles(reads, _filter(source, entity, lang, since, until),
+                                       limit + 1, after)
     nxt = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -76,7 +137,7 @@ def search_articles(
     lucene = lucene_query(q, all_terms=match == "all")
     if lucene is None:
         return Page[ArticleSummary](items=[])
-    rows = reader.search_articles(reads, lucene, _filter(source, entity, lang, since, until),
+    rows = article_reads.search_articles(reads, lucene, _filter(source, entity, lang, since, until),
                                   skip, limit + 1, SEARCH_CAP)
     nxt = cursors.encode_offset(skip + limit) if len(rows) > limit else None
     return Page[ArticleSummary](items=[_summary(r) for r in rows[:limit]], next_cursor=nxt)
@@ -91,7 +152,7 @@ def get_article(
 ) -> ArticleDetail:
     """One article with everything extracted from it: entities (offsets, sentences), figures,
     risk signals, policy fields and duplicates."""
-    found = reader.article_detail(reads, article_id)
+    found = article_reads.article_detail(reads, article_id)
     if found is None:
         raise NotFound(f"no article with id {article_id!r}")
     return to(ArticleDetail, found)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from api import cursor as cursors
 from api.auth import Analyst
@@ -13,29 +14,134 @@ from api.convert import day_start, hit, observation, to
 from api.deps import GraphDep, ReadsDep, SettingsDep
 from api.errors import Conflict, NotFound, Unprocessable, problems
 from api.schemas import (
-    AliasIn,
-    AliasOut,
+    Day,
     EntityHit,
-    EntityKind,
-    EntityProfile,
-    GraphPath,
+    EntityRef,
     MentioningArticle,
-    MergeIn,
-    MergeOut,
-    MonthCount,
-    Neighbourhood,
-    NeighbourNode,
     NodeLabel,
+    ObservationOut,
     Page,
-    Paths,
-    PolicyLink,
-    Relation,
     RelType,
     RiskOut,
 )
-from graph import curation, cypher, explore, reader
-from graph import read_models as rm
+from graph import curation, cypher, explore
 from graph.fulltext import lucene_query
+from graph.labels import EntityKind, EntityRel
+from graph.reads import entities as entity_reads
+from graph.reads.base import Reads
+
+
+class Relation(BaseModel):
+    type: EntityRel | str = Field(examples=["PART_OF"])
+    direction: Literal["out", "in"]
+    other: EntityRef
+    source: str | None = Field(default=None, description="'kb' for knowledge-base relations")
+    article_id: str | None = Field(default=None, description="the article it was read from")
+
+
+class MonthCount(BaseModel):
+    month: Day = Field(examples=["2025-06-01"])
+    mentions: int
+    articles: int
+
+
+class PolicyLink(BaseModel):
+    id: str
+    name: str | None = None
+    doc_number: str | None = None
+    issued_at: Day | None = None
+    status: str | None = None
+    links: list[str] = Field(description="co_mentioned | issued | risk")
+    articles: int
+
+
+class EntityProfile(BaseModel):
+    id: str = Field(examples=["alibaba-cloud"])
+    kind: EntityKind
+    name: str | None = None
+    name_zh: str | None = None
+    name_en: str | None = None
+    aliases: list[str] = []
+    kb: bool = False
+    merged_ids: list[str] = Field(default=[], description="entities merged into this one")
+    mention_count: int = Field(description="mentions across all articles")
+    article_count: int
+    properties: dict[str, Any] = {}
+    relations: list[Relation] = []
+    mentions_by_month: list[MonthCount] = []
+    latest_observations: list[ObservationOut] = []
+    recent_articles: list[MentioningArticle] = []
+    policies: list[PolicyLink] = []
+    risks: list[RiskOut] = []
+    risk_counts: dict[str, int] = Field(default={}, description="signals per category")
+
+
+class NeighbourNode(BaseModel):
+    id: str
+    label: str = Field(examples=["Company"])
+    name: str | None = None
+    published_at: datetime | None = None
+    distance: int = Field(ge=1, le=3)
+    from_id: str = Field(description="the node it was reached from")
+    type: str = Field(description="the relationship it was reached through")
+    direction: Literal["out", "in"]
+
+
+class Neighbourhood(BaseModel):
+    entity_id: str
+    depth: int
+    nodes: list[NeighbourNode]
+    truncated: bool = Field(description="true when a cap cut the result")
+
+
+class PathNode(BaseModel):
+    id: str | None
+    label: str
+    name: str | None = None
+
+
+class PathRel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    type: str
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+    article_id: str | None = None
+
+
+class GraphPath(BaseModel):
+    nodes: list[PathNode]
+    rels: list[PathRel]
+
+
+class Paths(BaseModel):
+    source: str
+    target: str
+    paths: list[GraphPath]
+
+
+class MergeIn(BaseModel):
+    source_id: str = Field(min_length=1, max_length=200, examples=["new:company:阿里云计算"],
+                           description="the entity merged away")
+    target_id: str = Field(min_length=1, max_length=200, examples=["alibaba-cloud"],
+                           description="the survivor")
+
+
+class MergeOut(BaseModel):
+    survivor: EntityHit
+    moved_relationships: int
+    already_merged: bool = Field(description="true when this merge had been done before")
+
+
+class AliasIn(BaseModel):
+    alias: str = Field(min_length=1, max_length=200, examples=["阿里云智能集团"])
+
+
+class AliasOut(BaseModel):
+    entity: EntityHit
+    added: bool = Field(description="false when the alias was already known")
+
+
 
 router = APIRouter(tags=["entities"])
 
@@ -44,8 +150,8 @@ EntityId = Annotated[str, Path(min_length=1, max_length=200, examples=["alibaba-
 SEARCH_CAP = 500
 
 
-def _resolve(reads: reader.Reads, entity_id: str) -> str:
-    live = reader.resolve_entity(reads, entity_id)
+def _resolve(reads: Reads, entity_id: str) -> str:
+    live = entity_reads.resolve_entity(reads, entity_id)
     if live is None:
         raise NotFound(f"no entity with id {entity_id!r}")
     return live
@@ -63,7 +169,8 @@ def search_entities(
     """Find entities by name, alias (zh/en), ticker or id, best matches first."""
     skip = cursors.decode_offset(cursor, SEARCH_CAP)
     labels = [cypher.entity_label(k) for k in kind] if kind else None
-    rows = reader.search_entities(reads, q, lucene_query(q), labels, skip, limit + 1, SEARCH_CAP)
+    rows = entity_reads.search_entities(reads, q, lucene_query(q), labels, skip, limit + 1,
+                                        SEARCH_CAP)
     nxt = cursors.encode_offset(skip + limit) if len(rows) > limit and skip + limit < SEARCH_CAP \
         else None
     return Page[EntityHit](items=[hit(r) for r in rows[:limit]], next_cursor=nxt)
@@ -75,7 +182,7 @@ def get_entity(entity_id: EntityId, reads: ReadsDep) -> EntityProfile:
     """An entity's names, kind, relations, mentions per month, latest observations (all
     sources), recent articles, policies that concern it and risk signals. A merged-away id
     answers with its survivor."""
-    found = reader.entity_profile(reads, _resolve(reads, entity_id))
+    found = entity_reads.entity_profile(reads, _resolve(reads, entity_id))
     if found is None:
         raise NotFound(f"no entity with id {entity_id!r}")
     ent = found.entity
@@ -172,4 +279,4 @@ def add_alias(entity_id: EntityId, body: AliasIn, _: Analyst, g: GraphDep) -> Al
     found = curation.add_alias(g, entity_id, alias)
     if found is None:
         raise NotFound(f"no entity with id {entity_id!r}")
-    return AliasOut(entity=hit(rm.EntityHit(entity=found.entity)), added=found.added)
+    return AliasOut(entity=hit(entity_reads.EntityHit(entity=found.entity)), added=found.added)

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from api import cursor as cursors
 from api.convert import observation
@@ -18,17 +19,59 @@ from api.deps import ReadsDep, SettingsDep
 from api.errors import problems
 from api.schemas import (
     Currency,
-    Latest,
+    Day,
+    ObservationOut,
     Period,
-    PriceComparison,
-    PriceQuote,
-    ProviderPrice,
-    Series,
     Side,
+    SourceRef,
 )
-from graph import read_models as rm
-from graph import reader
+from graph.reads import metrics as metric_reads
+from graph.reads.base import Reads
 from nlp.types import MetricKind
+
+
+class Series(BaseModel):
+    subject: str
+    kind: str
+    points: list[ObservationOut]
+    next_cursor: str | None = None
+
+
+class Latest(BaseModel):
+    subject: str
+    as_of: Day | None = Field(description="null: the latest of all")
+    observations: list[ObservationOut] = Field(
+        description="for each (kind, period, side, currency): every observation on the latest "
+        "date, from every source (disagreeing reports are all shown)")
+
+
+class PriceQuote(BaseModel):
+    value: float = Field(description="as reported, in `currency` per million tokens")
+    currency: str
+    converted: float = Field(description="in the comparison currency per million tokens")
+    observation_id: str
+    provenance: SourceRef
+
+
+class ProviderPrice(BaseModel):
+    subject: str = Field(examples=["deepseek-v3"])
+    name: str | None = None
+    kind: str | None = None
+    side: str | None = None
+    date: Day | None = None
+    price: float = Field(description="lowest reported price on that date, converted")
+    quotes: list[PriceQuote]
+
+
+class PriceComparison(BaseModel):
+    currency: Currency
+    unit: str = "per 1,000,000 tokens"
+    fx_usd_cny: float = Field(description="CNY per USD used for conversion (setting)")
+    as_of: Day | None = None
+    side: str | None = None
+    providers: list[ProviderPrice]
+
+
 
 router = APIRouter(tags=["metrics"], prefix="/metrics")
 KIND_PATTERN = "^(" + "|".join(get_args(MetricKind)) + ")$"  # a new kind needs no edit here
@@ -41,10 +84,10 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 Cursor = Annotated[str | None, Query(max_length=200, description="from `next_cursor`")]
 
 
-def _series(reads: reader.Reads, subject: str, kind: str, limit: int, cursor: str | None,
+def _series(reads: Reads, subject: str, kind: str, limit: int, cursor: str | None,
             **filters: Any) -> Series:
     after = cursors.decode_date(cursor) if cursor else None
-    rows = reader.observation_series(reads, subject, kind, after=after, limit=limit + 1,
+    rows = metric_reads.observation_series(reads, subject, kind, after=after, limit=limit + 1,
                                      **filters)
     points = [observation(r) for r in rows[:limit]]
     nxt = None
@@ -82,7 +125,7 @@ def latest(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Latest:
     """Latest (or as-of) figures for a subject, every disagreeing report shown with its source."""
-    rows = reader.latest_observations(reads, subject, kind, as_of, limit)
+    rows = metric_reads.latest_observations(reads, subject, kind, as_of, limit)
     return Latest(subject=subject, as_of=as_of,
                   observations=[observation(r) for r in rows])
 
@@ -105,8 +148,8 @@ def compare_prices(
 ) -> PriceComparison:
     """The latest token price of each provider/model in one currency per million tokens,
     cheapest first. USD↔CNY uses the configured rate (TOKENWATCH_API_FX_USD_CNY)."""
-    rows = reader.price_comparison(reads, side, as_of, subject, limit * 20)
-    groups: dict[tuple[str, str], list[rm.ProviderQuote]] = defaultdict(list)
+    rows = metric_reads.price_comparison(reads, side, as_of, subject, limit * 20)
+    groups: dict[tuple[str, str], list[metric_reads.ProviderQuote]] = defaultdict(list)
     for r in rows:
         groups[(r.subject, r.observation.side or "")].append(r)
     providers = []

@@ -6,13 +6,57 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
 
 from api import cursor as cursors
 from api.convert import to
 from api.deps import ReadsDep
 from api.errors import NotFound, problems
-from api.schemas import Page, PolicyDetail, PolicySummary
-from graph import reader
+from api.schemas import (
+    Day,
+    MentioningArticle,
+    Page,
+)
+from graph.reads import policies as policy_reads
+
+
+class PolicySummary(BaseModel):
+    id: str = Field(examples=["ai-plus-opinions"])
+    name: str | None = None
+    name_zh: str | None = None
+    name_en: str | None = None
+    title: str | None = None
+    doc_number: str | None = Field(default=None, examples=["国发〔2025〕11号"])
+    issued_at: Day | None = None
+    effective_at: Day | None = None
+    status: str | None = Field(default=None, examples=["in_force"])
+    kb: bool | None = None
+    issuer_id: str | None = Field(default=None, examples=["state-council"])
+    issuer_name: str | None = None
+
+
+class Issuer(BaseModel):
+    id: str
+    name: str | None = None
+    name_en: str | None = None
+    source: str | None = None
+    article_id: str | None = None
+
+
+class CompanyCount(BaseModel):
+    id: str
+    name: str | None = None
+    articles: int
+
+
+class PolicyDetail(PolicySummary):
+    aliases: list[str] = []
+    issuers: list[Issuer] = []
+    articles: list[MentioningArticle] = []
+    companies: list[CompanyCount] = Field(default=[],
+                                          description="companies mentioned with the policy")
+
+
 
 router = APIRouter(tags=["policies"])
 
@@ -33,7 +77,7 @@ def list_policies(
 ) -> Page[PolicySummary]:
     """Policies, most recently issued first."""
     after = cursors.decode_date(cursor) if cursor else None
-    rows = reader.list_policies(reads, issuer=issuer, status=status, since=since, until=until,
+    rows = policy_reads.list_policies(reads, issuer=issuer, status=status, since=since, until=until,
                                 q=q, after=after, limit=limit + 1)
     items = [to(PolicySummary, r) for r in rows[:limit]]
     nxt = None
@@ -50,7 +94,7 @@ def get_policy(
 ) -> PolicyDetail:
     """A policy with issuer, document number, dates, the articles reporting it and the
     companies mentioned with it."""
-    found = reader.policy_detail(reads, policy_id)
+    found = policy_reads.policy_detail(reads, policy_id)
     if found is None:
         raise NotFound(f"no policy with id {policy_id!r}")
     issuer = found.issuer

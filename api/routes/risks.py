@@ -12,7 +12,7 @@ from api.convert import day_start, to
 from api.deps import ReadsDep
 from api.errors import problems
 from api.schemas import Page, RiskOut
-from graph import reader
+from graph.reads import risks as risk_reads
 from nlp.types import RiskCategory
 
 router = APIRouter(tags=["risks"])
@@ -31,7 +31,7 @@ def list_risks(
 ) -> Page[RiskOut]:
     """Risk signals, newest first, each with its evidence sentence and article."""
     after = cursors.decode(cursor) if cursor else None
-    rows = reader.list_risks(reads, category=category, entity=entity, since=day_start(since),
+    rows = risk_reads.list_risks(reads, category=category, entity=entity, since=day_start(since),
                              until=day_start(until), cursor=after, limit=limit + 1)
     items = [to(RiskOut, r) for r in rows[:limit]]
     nxt = None

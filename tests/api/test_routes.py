@@ -127,6 +127,7 @@ def test_metrics(get: Any) -> None:
     assert get("/v1/metrics/latest", subject="doubao", as_of="2025-05-30")["observations"] == []
 
 
+
 def test_price_comparison_in_one_currency(get: Any) -> None:
     cmp = get("/v1/metrics/prices/compare", currency="CNY", side="input")
     by = {p["subject"]: p for p in cmp["providers"]}

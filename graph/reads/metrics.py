@@ -1,0 +1,103 @@
+"""Token metrics: observations with their provenance, latest figures, series, price boards."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from graph.cypher import metrics as queries
+from graph.reads.base import (
+    Day,
+    ReadModel,
+    Reads,
+    Record,
+    Row,
+    kind_of,
+)
+from graph.temporal import native
+
+
+class SourceRef(ReadModel):
+    """Where a figure was read: the article, its source and the offsets in it."""
+
+    article_id: str | None = None
+    article_url: str | None = None
+    article_title: str | None = None
+    published_at: datetime | None = None
+    source_id: str | None = None
+    source_name: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class Observation(ReadModel):
+    """One reported number, as reported, with its provenance."""
+
+    id: str
+    kind: str
+    value: float
+    period: str | None = None
+    currency: str | None = None
+    side: str | None = None
+    as_of: Day | None = None
+    date: Day | None = None
+    quote: str | None = None
+    subject_id: str | None = None
+    subject_text: str | None = None
+    provenance: SourceRef
+
+    @classmethod
+    def of(cls, row: Row) -> Observation:
+        """An OBSERVATIONS_* row: `obs` (the node's properties) and provenance columns."""
+        obs = native(dict(row["obs"]))
+        prov = {k: row.get(k) for k in SourceRef.model_fields}
+        return cls.model_validate({**obs, "provenance": SourceRef.of(prov)})
+
+
+class ProviderQuote(ReadModel):
+    """A PRICE_COMPARISON row: the subject's latest price observation."""
+
+    subject: str
+    name: str | None = None
+    kind: str | None = None
+    observation: Observation
+
+    @classmethod
+    def of(cls, row: Row) -> ProviderQuote:
+        return cls(subject=row["subject"], name=row["name"], kind=kind_of(row["labels"]),
+                   observation=Observation.of(row))
+
+
+def latest_observations(r: Reads, subject: str, kind: str | None, as_of: date | None,
+                        limit: int) -> list[Observation]:
+    rows = r.rows(queries.OBSERVATIONS_LATEST, subject=subject, kind=kind, as_of=as_of,
+                  limit=limit)
+    return [Observation.of(row) for row in rows]
+
+
+def series_query(subject: str, kind: str, *, period: str | None = None,
+                 side: str | None = None, currency: str | None = None,
+                 since: date | None = None, until: date | None = None,
+                 after: tuple[date, str] | None = None, limit: int = 100) -> tuple[str, Record]:
+    lower = max(d for d in (since, after[0] if after else None, date.min) if d is not None)
+    return queries.OBSERVATION_SERIES, {
+        "lower": lower, "subject": subject, "kind": kind, "period": period, "side": side,
+        "currency": currency, "since": since, "until": until,
+        "after_date": after[0] if after else None, "after_id": after[1] if after else None,
+        "limit": limit}
+
+
+def observation_series(r: Reads, subject: str, kind: str, *, period: str | None = None,
+                       side: str | None = None, currency: str | None = None,
+                       since: date | None = None, until: date | None = None,
+                       after: tuple[date, str] | None = None,
+                       limit: int = 100) -> list[Observation]:
+    query, params = series_query(subject, kind, period=period, side=side, currency=currency,
+                                 since=since, until=until, after=after, limit=limit)
+    return [Observation.of(row) for row in r.rows(query, **params)]
+
+
+def price_comparison(r: Reads, side: str | None, as_of: date | None,
+                     subjects: list[str] | None, limit: int) -> list[ProviderQuote]:
+    rows = r.rows(queries.PRICE_COMPARISON, side=side, as_of=as_of, subjects=subjects,
+                  limit=limit)
+    return [ProviderQuote.of(row) for row in rows]
