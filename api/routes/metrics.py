@@ -73,6 +73,23 @@ class PriceComparison(BaseModel):
 
 
 
+class FigureConflict(BaseModel):
+    """Reports of one figure (same subject, kind, period, side, currency and day) whose values
+    disagree, each with the article and source it was read from."""
+
+    kind: str = Field(examples=["token_volume"])
+    date: Day
+    period: str | None = None
+    side: str | None = None
+    currency: str | None = None
+    reports: list[ObservationOut] = Field(description="lowest value first")
+
+
+class Conflicts(BaseModel):
+    subject: str
+    conflicts: list[FigureConflict] = Field(description="newest day first")
+
+
 router = APIRouter(tags=["metrics"], prefix="/metrics")
 KIND_PATTERN = "^(" + "|".join(get_args(MetricKind)) + ")$"  # a new kind needs no edit here
 
@@ -168,3 +185,21 @@ def compare_prices(
     providers.sort(key=lambda p: (p.price, p.subject))
     return PriceComparison(currency=currency, fx_usd_cny=settings.fx_usd_cny, as_of=as_of,
                            side=side, providers=providers[:limit])
+
+
+@router.get("/conflicts", response_model=Conflicts, responses=problems(422))
+def conflicts(
+    reads: ReadsDep, subject: Subject,
+    kind: Annotated[str | None, Query(pattern=KIND_PATTERN,
+                                      examples=["token_volume"])] = None,
+    since: Since = None, until: Until = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="conflicts (days × figures)")] = 50,
+) -> Conflicts:
+    """Figures for a subject that sources report differently on the same day (a volume read
+    as 16.4 trillion by one outlet and 16 trillion by another), side by side with their
+    sources, newest first."""
+    found = metric_reads.conflicts(reads, subject, kind, since, until, limit)
+    return Conflicts(subject=subject, conflicts=[
+        FigureConflict(kind=c.kind, date=c.date, period=c.period, side=c.side,
+                       currency=c.currency, reports=[observation(o) for o in c.reports])
+        for c in found])

@@ -34,6 +34,27 @@ ORDER BY o.kind, o.period, o.side, o.currency, a.published_at DESC, o.id
 LIMIT $limit
 """
 
+# reports of one figure that disagree: per observation group of $subject (kind, period, side,
+# currency) and day, the days with more than one distinct value, newest first, every report
+# with its source. Walks the (group, date) index from the subject's `LatestObservation`s.
+OBSERVATION_CONFLICTS: Final = """
+MATCH (l:LatestObservation {subject_id: $subject})
+WHERE $kind IS NULL OR l.kind = $kind
+MATCH (o:Observation {group: l.id})
+WHERE o.date IS NOT NULL AND ($since IS NULL OR o.date >= $since)
+  AND ($until IS NULL OR o.date <= $until)
+WITH l, o.date AS day, collect(o) AS reports, count(DISTINCT o.value) AS values
+WHERE values > 1
+WITH l, day, reports ORDER BY day DESC, l.id LIMIT $limit
+UNWIND reports AS o
+MATCH (a:Article)-[rep:REPORTS]->(o)
+OPTIONAL MATCH (a)-[:FROM]->(s:Source)
+RETURN l.id AS group, day, o {.*} AS obs, a.id AS article_id, a.url AS article_url,
+       a.title AS article_title, a.published_at AS published_at, s.id AS source_id,
+       s.name AS source_name, rep.start AS start, rep.end AS end
+ORDER BY day DESC, group, o.value, o.id
+"""
+
 _SERIES_FILTER: Final = """
   AND ($period IS NULL OR o.period = $period)
   AND ($side IS NULL OR o.side = $side)

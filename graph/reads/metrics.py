@@ -101,3 +101,28 @@ def price_comparison(r: Reads, side: str | None, as_of: date | None,
     rows = r.rows(queries.PRICE_COMPARISON, side=side, as_of=as_of, subjects=subjects,
                   limit=limit)
     return [ProviderQuote.of(row) for row in rows]
+
+
+class Conflict(ReadModel):
+    """Reports of one figure (subject, kind, period, side, currency, day) that disagree."""
+
+    subject_id: str
+    kind: str
+    date: Day
+    period: str | None = None
+    side: str | None = None
+    currency: str | None = None
+    reports: list[Observation]
+
+
+def conflicts(r: Reads, subject: str, kind: str | None, since: date | None,
+              until: date | None, limit: int) -> list[Conflict]:
+    """The subject's disagreeing figures, newest day first (at most `limit` of them)."""
+    rows = r.rows(queries.OBSERVATION_CONFLICTS, subject=subject, kind=kind, since=since,
+                  until=until, limit=limit)
+    found: dict[tuple[str, date], list[Observation]] = {}
+    for row in rows:
+        found.setdefault((row["group"], native(row["day"])), []).append(Observation.of(row))
+    return [Conflict(subject_id=subject, kind=obs[0].kind, date=day, period=obs[0].period,
+                     side=obs[0].side, currency=obs[0].currency, reports=obs)
+            for (_, day), obs in found.items()]

@@ -128,6 +128,24 @@ def test_metrics(get: Any) -> None:
 
 
 
+def test_conflicting_figures_side_by_side_with_their_sources(get: Any) -> None:
+    # the sample graph: two outlets report doubao's daily volume on one day, differently
+    found = get("/v1/metrics/conflicts", subject="doubao")
+    assert [(c["kind"], c["period"]) for c in found["conflicts"]] == [("token_volume", "day")]
+    reports = found["conflicts"][0]["reports"]
+    assert [r["value"] for r in reports] == sorted(r["value"] for r in reports)
+    assert len({r["value"] for r in reports}) == 2
+    assert {r["provenance"]["source_id"] for r in reports} == {"src-en", "src-zh"}
+    assert all(r["date"] == found["conflicts"][0]["date"] for r in reports)
+    day = found["conflicts"][0]["date"]
+    assert get("/v1/metrics/conflicts", subject="doubao", since=day)["conflicts"]
+    later = {"since": "2099-01-01"}
+    assert get("/v1/metrics/conflicts", subject="doubao", **later)["conflicts"] == []
+    assert get("/v1/metrics/conflicts", subject="doubao", kind="token_price")["conflicts"] == []
+    # one report per figure is not a conflict
+    assert get("/v1/metrics/conflicts", subject="deepseek-v3")["conflicts"] == []
+    get("/v1/metrics/conflicts", 422, subject="doubao", kind="revenue")
+
 def test_price_comparison_in_one_currency(get: Any) -> None:
     cmp = get("/v1/metrics/prices/compare", currency="CNY", side="input")
     by = {p["subject"]: p for p in cmp["providers"]}
