@@ -11,7 +11,7 @@ from neo4j import ManagedTransaction
 from graph.cypher import articles as queries
 from graph.reads.base import (
     ArticleRef,
-    Day,
+    Figure,
     ReadModel,
     Reads,
     Record,
@@ -44,17 +44,9 @@ class Mention(ReadModel):
         return cls.model_validate(native({**row, "kind": kind_of(row["labels"])}))
 
 
-class ArticleObservation(ReadModel):
-    id: str
-    kind: str
-    value: float
-    period: str | None = None
-    currency: str | None = None
-    side: str | None = None
-    as_of: Day | None = None
-    quote: str | None = None
-    subject_id: str | None = None
-    subject_text: str | None = None
+class ArticleObservation(Figure):
+    """A figure with its offsets in the article it was read from."""
+
     start: int | None = None
     end: int | None = None
 

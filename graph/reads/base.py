@@ -74,3 +74,18 @@ class SourceInfo(ReadModel):
     kind: str | None = None
     lang: str | None = None
     url: str | None = None
+
+
+class Figure(ReadModel):
+    """A reported number as the extractor normalised it (what an observation node holds)."""
+
+    id: str
+    kind: str
+    value: float
+    period: str | None = None
+    currency: str | None = None
+    side: str | None = None
+    as_of: Day | None = None
+    quote: str | None = None
+    subject_id: str | None = None
+    subject_text: str | None = None

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from graph.cypher import metrics as queries
 from graph.reads.base import (
     Day,
+    Figure,
     ReadModel,
     Reads,
     Record,
@@ -29,20 +30,10 @@ class SourceRef(ReadModel):
     end: int | None = None
 
 
-class Observation(ReadModel):
+class Observation(Figure):
     """One reported number, as reported, with its provenance."""
 
-    id: str
-    kind: str
-    value: float
-    period: str | None = None
-    currency: str | None = None
-    side: str | None = None
-    as_of: Day | None = None
     date: Day | None = None
-    quote: str | None = None
-    subject_id: str | None = None
-    subject_text: str | None = None
     provenance: SourceRef
 
     @classmethod

@@ -20,7 +20,9 @@ from graph.reads.base import (
 from graph.temporal import native
 
 
-class PolicySummary(ReadModel):
+class Policy(ReadModel):
+    """A policy node's own fields."""
+
     id: str
     name: str | None = None
     name_zh: str | None = None
@@ -31,6 +33,9 @@ class PolicySummary(ReadModel):
     effective_at: Day | None = None
     status: str | None = None
     kb: bool | None = None
+
+
+class PolicySummary(Policy):
     issuer_id: str | None = None
     issuer_name: str | None = None
     sort_key: Day | None = None
@@ -56,17 +61,7 @@ class CompanyCount(ReadModel):
     articles: int
 
 
-class PolicyDetail(ReadModel):
-    id: str
-    name: str | None = None
-    name_zh: str | None = None
-    name_en: str | None = None
-    title: str | None = None
-    doc_number: str | None = None
-    issued_at: Day | None = None
-    effective_at: Day | None = None
-    status: str | None = None
-    kb: bool | None = None
+class PolicyDetail(Policy):
     aliases: list[str] = []
     issuers: list[Issuer] = []
     articles: list[MentioningArticle] = []
