@@ -7,8 +7,9 @@
   (graph/outbox.py), so any number of them run side by side;
 - `ingest-worker`: consumes crawled articles from the job queue (tokenwatch/queue.py) and
   writes them through the idempotent graph writer;
-- `crawl-worker`: planned (a Scrapy process on a shared scrapy-redis frontier); until then
-  the scheduler role runs the crawls;
+- `crawl-worker`: a Scrapy process on the shared scrapy-redis frontier (crawlers/frontier.py)
+  on TOKENWATCH_REDIS_URL; per-host politeness in Redis; parsed articles go on the ingest
+  queue for the ingest workers; runs start from seeds (`tokenwatch.roles.seed_crawl`);
 - `scheduler`: the crawl scheduler; the leader lease on TOKENWATCH_SCHEDULER_STORE_URL
   (a SQL store every scheduler shares, e.g. PostgreSQL) lets one of them lead.
 
@@ -22,7 +23,8 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Final
 
 from neo4j import Driver
@@ -141,6 +143,58 @@ def run_ingest_worker(settings: AppSettings, neo4j: Neo4jSettings) -> None:
             log.info("ingest worker stopped")
 
 
+def run_crawl_worker(settings: AppSettings, neo4j: Neo4jSettings) -> None:
+    """Crawl from the shared frontier until SIGTERM (Scrapy's own handler: the spiders close,
+    batches in hand are queued and each source's share of the run is recorded)."""
+    from crawlers.frontier import serve
+    from crawlers.overlay import load_registry
+    from crawlers.runner import CrawlSettings
+    from tokenwatch.queue import IngestQueue, QueueSettings, QueueSink
+
+    assert settings.redis_url  # check_role
+    sources = load_registry(settings.sources_file, settings.overlay_path)
+    with _driver(neo4j) as driver:
+        queue = IngestQueue(QueueSettings())
+        sink = QueueSink(queue, driver, neo4j.database)
+        try:
+            serve(sources, sink, settings.redis_url, CrawlSettings(),
+                  on_ready=lambda ids: log.info("crawl worker serving %d sources on %s: %s",
+                                                len(ids), settings.redis_url, ", ".join(ids)))
+        finally:
+            queue.close()
+            log.info("crawl worker stopped")
+
+
+def seed_crawl(settings: AppSettings, source_ids: Sequence[str] = (),
+               now: datetime | None = None) -> dict[str, str]:
+    """Start a run of each source (all enabled ones by default) on the shared frontier;
+    returns source id → run id. What the scheduler does for a due source in scaled mode."""
+    import redis
+
+    from crawlers.frontier import new_run_id, push_seeds
+    from crawlers.overlay import load_registry
+
+    if not settings.redis_url:
+        raise RoleError("seeding crawl workers needs the shared frontier: set "
+                        "TOKENWATCH_REDIS_URL")
+    sources = load_registry(settings.sources_file, settings.overlay_path)
+    by_id = {s.id: s for s in sources}
+    unknown = [sid for sid in source_ids if sid not in by_id]
+    if unknown:
+        raise RoleError(f"unknown source(s): {', '.join(unknown)}")
+    chosen = [by_id[sid] for sid in source_ids] or [s for s in sources if s.enabled]
+    at = now or datetime.now(UTC)  # the edge: a caller may pass the time
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        runs = {}
+        for source in chosen:
+            runs[source.id] = run = new_run_id(at)
+            push_seeds(client, source, run)
+        return runs
+    finally:
+        client.close()
+
+
 def run_scheduler(settings: AppSettings, neo4j: Neo4jSettings) -> None:
     """The crawl scheduler and scheduled alert jobs until SIGTERM, without the API. Several
     may run: the lease in TOKENWATCH_SCHEDULER_STORE_URL (shared SQL, e.g. PostgreSQL) lets
@@ -183,9 +237,6 @@ def run_role(role: str, settings: AppSettings, neo4j: Neo4jSettings,
         "delivery": lambda: run_delivery(settings, neo4j),
         "ingest-worker": lambda: run_ingest_worker(settings, neo4j),
         "scheduler": lambda: run_scheduler(settings, neo4j),
+        "crawl-worker": lambda: run_crawl_worker(settings, neo4j),
     }
-    runner = runners.get(role)
-    if runner is None:  # crawl-worker: README "Scaling out", what is still to come
-        raise RoleError(f"--role {role} is not available yet: crawls run from the scheduler "
-                        "role (one subprocess per due source)")
-    runner()
+    runners[role]()
