@@ -22,12 +22,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Final
 
 from neo4j import Driver
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.settings import Neo4jSettings
 from tokenwatch.errors import TokenwatchError
@@ -195,6 +198,22 @@ def seed_crawl(settings: AppSettings, source_ids: Sequence[str] = (),
         client.close()
 
 
+class FrontierSettings(BaseSettings):
+    """TOKENWATCH_CRAWL_WORKERS: the scheduler role starts a due crawl by seeding the shared
+    frontier (crawl-worker processes do the crawl) instead of running it in a subprocess."""
+
+    model_config = SettingsConfigDict(env_prefix="TOKENWATCH_", extra="ignore",
+                                      env_file=".env", env_file_encoding="utf-8")
+
+    crawl_workers: bool = False
+
+
+def seed_command(source_id: str, sources_file: Path | None) -> list[str]:
+    """What the scheduler runs for a due source when crawl workers crawl: seed, then exit."""
+    cmd = [sys.executable, "-m", "tokenwatch.roles", "seed", source_id]
+    return cmd + (["--sources", str(sources_file)] if sources_file is not None else [])
+
+
 def run_scheduler(settings: AppSettings, neo4j: Neo4jSettings) -> None:
     """The crawl scheduler and scheduled alert jobs until SIGTERM, without the API. Several
     may run: the lease in TOKENWATCH_SCHEDULER_STORE_URL (shared SQL, e.g. PostgreSQL) lets
@@ -216,6 +235,12 @@ def run_scheduler(settings: AppSettings, neo4j: Neo4jSettings) -> None:
         sched = build_crawl_scheduler(sources, settings.sources_file, str(neo4j.uri),
                                       settings.crawl_timeout_s, settings.data_dir,
                                       jobs=scheduled_jobs(evaluator, alert_settings))
+        if FrontierSettings().crawl_workers:
+            if not settings.redis_url:
+                raise RoleError("TOKENWATCH_CRAWL_WORKERS needs the shared frontier: set "
+                                "TOKENWATCH_REDIS_URL")
+            sched.runtime.command = lambda sid: seed_command(sid, settings.sources_file)
+            log.info("due crawls are seeded on %s for the crawl workers", settings.redis_url)
         sched.runtime.on_finished.append(after_crawl(driver, evaluator, neo4j.database))
         sched.start()
         watcher = registry_watcher(settings, sched, driver, neo4j.database).start()
@@ -240,3 +265,39 @@ def run_role(role: str, settings: AppSettings, neo4j: Neo4jSettings,
         "crawl-worker": lambda: run_crawl_worker(settings, neo4j),
     }
     runners[role]()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m tokenwatch.roles seed [SOURCE_ID...] [--sources FILE]`: start a run of the
+    sources on the shared frontier (TOKENWATCH_REDIS_URL) and print `source run` lines."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m tokenwatch.roles")
+    sub = ap.add_subparsers(dest="command", required=True)
+    seed = sub.add_parser("seed", help="start crawl runs on the shared frontier")
+    seed.add_argument("source_ids", nargs="*")
+    seed.add_argument("--sources", type=Path)
+    args = ap.parse_args(argv)
+    settings = AppSettings()
+    if args.sources is not None:
+        settings = settings.model_copy(update={"sources_file": args.sources})
+    import redis
+
+    from crawlers.errors import CrawlError
+
+    try:
+        runs = seed_crawl(settings, args.source_ids)
+    except (TokenwatchError, CrawlError) as exc:
+        print(f"tokenwatch: {exc}", file=sys.stderr)
+        return 2
+    except redis.RedisError as exc:
+        print(f"tokenwatch: the frontier at {settings.redis_url} did not answer: {exc}",
+              file=sys.stderr)
+        return 2
+    for source_id, run in runs.items():
+        print(source_id, run)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,6 +12,8 @@ its delay, although two processes send them."""
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -24,7 +26,7 @@ import yaml
 from dramatiq import Message
 from neo4j import Driver
 
-from crawlers.frontier import frontier_pending, new_run_id, push_seeds
+from crawlers.frontier import frontier_pending, new_run_id, push_seeds, seeds_key
 from crawlers.registry import load_sources
 from graph.settings import Neo4jSettings
 from tests.alerts.conftest import wipe
@@ -120,3 +122,43 @@ def test_two_crawl_workers_share_one_frontier_and_one_host_delay(
     shares = {r["id"]: r["pages"] for r in records}
     assert len(shares) == 2 and all(p > 0 for p in shares.values()), shares  # both worked
     assert sum(shares.values()) == len(requests)
+
+
+def test_seeding_starts_one_run_per_source_and_refuses_an_unknown_one(
+        redis_url: str, redis_client: Any, tmp_path: Path) -> None:
+    """What the scheduler role runs for a due source when TOKENWATCH_CRAWL_WORKERS is set."""
+    import subprocess
+    import sys
+
+    from tests.distributed.roles import ROOT
+
+    registry = _registry(tmp_path / "sources.yaml", "http://127.0.0.1:9")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOKENWATCH_")}
+    env.update(TOKENWATCH_REDIS_URL=redis_url, TOKENWATCH_DATA_DIR=str(tmp_path / "data"))
+
+    def seed(*ids: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tokenwatch.roles", "seed", *ids,
+                               "--sources", str(registry)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    done = seed(SOURCE)
+    assert done.returncode == 0, done.stderr
+    source_id, run = done.stdout.split()
+    assert source_id == SOURCE
+    assert frontier_pending(redis_client, SOURCE) == 2  # one seed per feed, of that run
+    assert {json.loads(m)["run"] for m in redis_client.lrange(seeds_key(SOURCE), 0, -1)} == {run}
+
+    refused = seed("no-such-source")
+    assert refused.returncode == 2
+    assert "unknown source(s): no-such-source" in refused.stderr
+    assert frontier_pending(redis_client, SOURCE) == 2
+
+
+def test_a_crawl_worker_without_the_shared_frontier_is_refused_saying_what_to_set() -> None:
+    from tokenwatch.roles import RoleError, check_role
+    from tokenwatch.settings import AppSettings
+
+    neo4j = Neo4jSettings(uri="neo4j://graph.internal:7687")
+    with pytest.raises(RoleError, match="TOKENWATCH_REDIS_URL"):
+        check_role("crawl-worker", neo4j, AppSettings(redis_url=None))
+    check_role("crawl-worker", neo4j, AppSettings(redis_url="redis://redis.internal:6379/0"))
