@@ -34,13 +34,13 @@ if now < 0 then
 end
 """
 
-# KEYS: state hash, out zset. ARGV: now, spacing, margin, token, lease, poll, ttl.
-# Returns "0" when taken, else the seconds to wait.
+# KEYS: state hash, out zset. ARGV: now, spacing, margin, token, lease, poll, ttl, holds
+# ("1": a Retry-After hold applies). Returns "0" when taken, else the seconds to wait.
 TAKE: Final = _NOW + """
 local spacing = tonumber(ARGV[2])
 local margin = tonumber(ARGV[3])
 local held = tonumber(redis.call('HGET', KEYS[1], 'held') or '0')
-if held > now then return tostring(held - now) end
+if ARGV[8] == '1' and held > now then return tostring(held - now) end
 if spacing > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   if redis.call('ZCARD', KEYS[2]) > 0 then return ARGV[6] end
@@ -118,14 +118,16 @@ class RedisHostGate:
     def _now(self) -> float:
         return self.clock() if self.clock is not None else -1.0
 
-    def take(self, host: str, delay: float, now: float = 0.0) -> float:
+    def take(self, host: str, delay: float, now: float = 0.0, *, holds: bool = True) -> float:
         """Claim `host` for one request: 0.0 when claimed (send it now), else the seconds to
-        wait before asking again. `now` (the caller's monotonic clock) is not used: every
-        worker must count on one clock, the server's (or the injected `clock`)."""
+        wait before asking again; `holds=False` (robots.txt) is spaced but not held. `now`
+        (the caller's monotonic clock) is not used: every worker must count on one clock,
+        the server's (or the injected `clock`)."""
         spacing = max(self.interval.get(host, 0.0), delay)
         token = f"{self._worker}:{next(self._serial)}"
         wait = float(self._take(keys=self._keys(host), args=[
-            self._now(), spacing, self.margin_s, token, self.lease_s, self.poll_s, self.ttl_s]))
+            self._now(), spacing, self.margin_s, token, self.lease_s, self.poll_s, self.ttl_s,
+            "1" if holds else "0"]))
         if wait <= 0 and spacing > 0:
             self._tokens[host].append(token)
         return wait

@@ -52,7 +52,7 @@ class Gate(Protocol):
 
     interval: dict[str, float]
 
-    def take(self, host: str, delay: float, now: float) -> float: ...
+    def take(self, host: str, delay: float, now: float, *, holds: bool = True) -> float: ...
     def answered(self, host: str, now: float) -> None: ...
     def hold(self, host: str, seconds: float) -> None: ...
     def remaining(self, host: str) -> float: ...
@@ -109,9 +109,9 @@ class HostGate:
             return 0.0
         return max(0.0, last + spacing + MARGIN - now)
 
-    def take(self, host: str, delay: float, now: float) -> float:
+    def take(self, host: str, delay: float, now: float, *, holds: bool = True) -> float:
         """Claim `host` for one request: 0.0 when claimed (it goes out now), else the
-        seconds to wait before asking again."""
+        seconds to wait before asking again. (Holds are the caller's: `remaining`.)"""
         left = self.spacing_left(host, delay, now)
         if left > 0:
             return left
@@ -199,7 +199,7 @@ class HostGateMiddleware:
             now = time.monotonic()
             wait = max(held, self._slot_wait(request, host, now))
             if wait <= 0:
-                wait = self.gate.take(host, self._delay(request), now)
+                wait = self.gate.take(host, self._delay(request), now, holds=holds)
             if wait <= 0:
                 request.meta["tw_sent"] = host
                 return

@@ -82,6 +82,7 @@ def test_a_retry_after_hold_and_a_crawl_delay_hold_for_every_worker(
     clock.now += 10.0
     assert b.remaining(HOST) == pytest.approx(20.0)
     assert b.take(HOST, 0.0) == pytest.approx(20.0)  # held even without a delay
+    assert b.take(HOST, 0.0, holds=False) == 0.0  # robots.txt is not held
     a.hold(HOST, 5.0)  # a shorter hold does not cut the longer one
     assert b.remaining(HOST) == pytest.approx(20.0)
     clock.now += 20.0
