@@ -19,7 +19,9 @@ In part 1 the site is tests/crawlers/bigsite.py (5 sources on one loopback host)
 without download delays (TOKENWATCH_CRAWL_DELAY_SCALE=0: with a delay, a host's pace is its
 delay however many workers there are, which is the point of the shared host gate). The clock
 runs from the seeds to the last article in Neo4j; CPU per article is the crawl and ingest
-workers' user+system time.
+workers' user+system time. The baseline's wall time and CPU include its own start (imports,
+the spaCy pipelines), which the worker rows do not (workers are long-running and started
+before the clock): compare the worker rows with each other first.
 """
 
 from __future__ import annotations
