@@ -53,7 +53,8 @@ def check_role(role: str, neo4j: Neo4jSettings, settings: AppSettings) -> None:
         raise RoleError(f"--role {role} needs a Neo4j server every process shares: set NEO4J_URI "
                         "(the embedded database belongs to the all-in-one `tokenwatch up`)")
     if role in ("crawl-worker", "ingest-worker") and not settings.redis_url:
-        raise RoleError(f"--role {role} needs the shared queue: set TOKENWATCH_REDIS_URL")
+        what = "frontier and ingest queue" if role == "crawl-worker" else "queue"
+        raise RoleError(f"--role {role} needs the shared {what}: set TOKENWATCH_REDIS_URL")
 
 
 @contextlib.contextmanager
