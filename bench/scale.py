@@ -1,8 +1,13 @@
-"""Scale-out benchmark: ingest throughput through the Dramatiq queue with 1, 2 and 4 ingest
-worker processes (`tokenwatch up --role ingest-worker`), against the same articles written by
-one process with no queue (GraphSink directly, the all-in-one path) as the baseline.
+"""Scale-out benchmark. Part 1 (`--crawl`): crawl+ingest throughput with 1, 2 and 4 crawl
+workers (`tokenwatch up --role crawl-worker`) on one shared frontier, feeding a fixed number of
+ingest workers, on the loopback fixture site, against the one-process `tokenwatch crawl`
+(crawl, extract and write in one process) as the baseline. Part 2: ingest throughput through
+the Dramatiq queue with 1, 2 and 4 ingest worker processes (`tokenwatch up --role
+ingest-worker`), against the same articles written by one process with no queue (GraphSink
+directly, the all-in-one path) as the baseline.
 
     .venv/bin/python bench/scale.py [--articles 400] [--batch 16] [--workers 1 2 4]
+    .venv/bin/python bench/scale.py --crawl [--per-source 48] [--ingest-workers 2] [--workers 1 2 4]
 
 Starts its own embedded Neo4j and redis-server on free loopback ports in a temp dir. For each
 worker count: the graph is emptied, the workers are started and have loaded their pipelines
@@ -10,14 +15,20 @@ worker count: the graph is emptied, the workers are started and have loaded thei
 article is in Neo4j. CPU per article is the workers' user+system time (from /proc) over the
 articles, so the producer, Neo4j and Redis are not counted. On 2 cores the curve flattens
 past 2 workers (and Neo4j shares those cores): read the ratios, not the absolute figures.
-Crawling is not in the loop: crawls run one subprocess per source (bench/crawl.py measures
-them); what scales out here is extraction and the graph write.
+In part 1 the site is tests/crawlers/bigsite.py (5 sources on one loopback host) crawled
+without download delays (TOKENWATCH_CRAWL_DELAY_SCALE=0: with a delay, a host's pace is its
+delay however many workers there are, which is the point of the shared host gate). The clock
+runs from the seeds to the last article in Neo4j; CPU per article is the crawl and ingest
+workers' user+system time. The baseline's wall time and CPU include its own start (imports,
+the spaCy pipelines), which the worker rows do not (workers are long-running and started
+before the clock): compare the worker rows with each other first.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -120,11 +131,131 @@ def with_workers(driver: object, arts: list[Article], batch: int, n: int, env: d
     return len(arts) / wall, cpu * 1000 / len(arts)
 
 
+def start_roles(role: str, n: int, env: dict[str, str], logs: Path, ready: str,
+                tag: str) -> list[subprocess.Popen[bytes]]:
+    paths = [logs / f"{tag}-{i}.log" for i in range(n)]
+    procs = [subprocess.Popen([sys.executable, "-m", "tokenwatch", "up", "--role", role],
+                              cwd=ROOT, env=env, stdout=path.open("wb"),
+                              stderr=subprocess.STDOUT) for path in paths]
+    deadline = time.monotonic() + 600
+    while not all(ready in path.read_text() for path in paths):
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            stop_all(procs)
+            raise RuntimeError(f"{role} processes did not start: see {logs}")
+        time.sleep(0.2)
+    return procs
+
+
+def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(60)
+
+
+def wait_articles(driver: object, expected: int, done: object, limit_s: float = 1800) -> int:
+    t0 = time.perf_counter()
+    while True:
+        n = count(driver)
+        if n >= expected and done():  # type: ignore[operator]
+            return n
+        if time.perf_counter() - t0 > limit_s:
+            raise RuntimeError(f"only {n} of {expected} articles after {limit_s}s")
+        time.sleep(0.1)
+
+
+def crawl_baseline(driver: object, registry: Path, env: dict[str, str], expected: int
+                   ) -> tuple[float, float, int]:
+    """`tokenwatch crawl` in one process: crawl, extract and write (articles/s, CPU ms/art.)."""
+    wipe(driver, None)
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-m", "tokenwatch", "crawl", "--sources", str(registry),
+                    "--quiet"], cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=3600)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    n = count(driver)
+    return n / wall, cpu * 1000 / max(n, 1), n
+
+
+def crawl_workers(driver: object, registry: Path, env: dict[str, str], n: int,
+                  ingest: list[subprocess.Popen[bytes]], expected: int, logs: Path
+                  ) -> tuple[float, float, float]:
+    """n crawl workers on the shared frontier, the ingest workers given (articles/s, crawl CPU
+    ms/article, crawl+ingest CPU ms/article)."""
+    import redis as redis_lib
+
+    from crawlers.frontier import frontier_pending, new_run_id, push_seeds
+    from crawlers.registry import load_sources
+    from tokenwatch.queue import IngestQueue, QueueSettings
+
+    wipe(driver, None)
+    client = redis_lib.Redis.from_url(env["TOKENWATCH_REDIS_URL"])
+    queue = IngestQueue(QueueSettings(redis_url=env["TOKENWATCH_REDIS_URL"]))
+    sources = load_sources(registry)
+    crawlers = start_roles("crawl-worker", n, env, logs, "crawl worker serving", f"crawl{n}")
+    try:
+        cpu0 = sum(cpu_s(p.pid) for p in crawlers)
+        icpu0 = sum(cpu_s(p.pid) for p in ingest)
+        t0 = time.perf_counter()
+        run = new_run_id(datetime(2025, 7, 2, tzinfo=UTC)) + f"-{n}"
+        for source in sources:
+            push_seeds(client, source, run)
+        wait_articles(driver, expected, lambda: queue.pending() == 0 and all(
+            frontier_pending(client, s.id) == 0 for s in sources))
+        wall = time.perf_counter() - t0
+        cpu = sum(cpu_s(p.pid) for p in crawlers) - cpu0
+        icpu = sum(cpu_s(p.pid) for p in ingest) - icpu0
+    finally:
+        stop_all(crawlers)
+        queue.close()
+        client.close()
+    return expected / wall, cpu * 1000 / expected, (cpu + icpu) * 1000 / expected
+
+
+def crawl_bench(driver: object, env: dict[str, str], work: Path, args: argparse.Namespace
+                ) -> None:
+    from tests.crawlers.bigsite import generate_site
+    from tests.crawlers.site import FixtureSite
+
+    info = generate_site(work / "site", articles_per_source=args.per_source)
+    with FixtureSite(info.root) as site:
+        registry = site.render_registry(info.registry, work / "sources.yaml")
+        env = {**env, "TOKENWATCH_SOURCES_FILE": str(registry), "TOKENWATCH_DATA_DIR":
+               str(work / "data"), "TOKENWATCH_CRAWL_DELAY_SCALE": "0"}
+        base_rate, base_cpu, expected = crawl_baseline(driver, registry, env, info.total)
+        print(f"{info.total} articles on the site, {expected} stored by one process")
+        print(f"{'setup':<40} {'articles/s':>10} {'crawl CPU ms/art':>17} "
+              f"{'all CPU ms/art':>15} {'vs 1 proc':>9}")
+        print(f"{'tokenwatch crawl, 1 process':<40} {base_rate:>10.1f} {'':>17} "
+              f"{base_cpu:>15.1f} {1.0:>9.2f}")
+        ingest = start_roles("ingest-worker", args.ingest_workers, env, work, "consuming",
+                             "ingest")
+        try:
+            rates = []
+            for n in args.workers:
+                rate, ccpu, acpu = crawl_workers(driver, registry, env, n, ingest, expected,
+                                                 work)
+                rates.append(rate)
+                label = f"{n} crawl + {args.ingest_workers} ingest workers"
+                print(f"{label:<40} {rate:>10.1f} {ccpu:>17.1f} {acpu:>15.1f} "
+                      f"{rate / base_rate:>9.2f}")
+        finally:
+            stop_all(ingest)
+        print(f"median articles/s over crawl worker counts: {statistics.median(rates):.1f} "
+              f"on {os.cpu_count()} cores")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=400)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    ap.add_argument("--crawl", action="store_true", help="part 1: crawl workers")
+    ap.add_argument("--per-source", type=int, default=48)
+    ap.add_argument("--ingest-workers", type=int, default=2)
     args = ap.parse_args()
     binary = shutil.which("redis-server") or shutil.which("valkey-server")
     if binary is None:
@@ -145,6 +276,10 @@ def main() -> None:
                           if not k.startswith(("TOKENWATCH_", "NEO4J_"))},
                        "NEO4J_URI": uri, "TOKENWATCH_REDIS_URL": f"redis://127.0.0.1:{rport}/0",
                        "TOKENWATCH_LOG_LEVEL": "INFO"}
+                if args.crawl:
+                    crawl_bench(driver, env, work, args)
+                    driver.close()
+                    return
                 base_rate, base_cpu = baseline(driver, arts, args.batch)
                 print(f"{'setup':<28} {'articles/s':>10} {'CPU ms/article':>15} {'vs 1 proc':>9}")
                 print(f"{'1 process, no queue':<28} {base_rate:>10.1f} {base_cpu:>15.1f} "

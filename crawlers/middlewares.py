@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from protego import Protego
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -46,6 +46,19 @@ def host_key(request: Request) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+class Gate(Protocol):
+    """What the middlewares ask of a host gate: HostGate (one process) or RedisHostGate
+    (every crawl worker, crawlers/hostgate.py)."""
+
+    interval: dict[str, float]
+
+    def take(self, host: str, delay: float, now: float, *, holds: bool = True) -> float: ...
+    def answered(self, host: str, now: float) -> None: ...
+    def hold(self, host: str, seconds: float) -> None: ...
+    def remaining(self, host: str) -> float: ...
+    def spacing_left(self, host: str, delay: float, now: float) -> float: ...
+
+
 class HostGate:
     """Per-host spacing (Crawl-delay) and Retry-After holds, shared by every crawler of the
     process. Spacing is counted from a time the server surely had the last request: its
@@ -59,9 +72,20 @@ class HostGate:
         self.interval: dict[str, float] = {}  # Crawl-delay per host
 
     @classmethod
-    def of(cls, crawler: Crawler) -> HostGate:
-        """The process-wide gate: sources sharing a host share its Crawl-delay and holds."""
-        return _GATE
+    def of(cls, crawler: Crawler) -> Gate:
+        """The process-wide gate: sources sharing a host share its Crawl-delay and holds.
+        With TW_HOST_GATE_REDIS_URL, the gate every crawl worker shares (crawlers/hostgate.py)."""
+        url = crawler.settings.get("TW_HOST_GATE_REDIS_URL")
+        if not url:
+            return _GATE
+        gate = _SHARED.get(url)
+        if gate is None:
+            from crawlers.hostgate import RedisHostGate
+
+            lease = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180.0) + 30.0
+            gate = _SHARED[url] = RedisHostGate.from_url(url, lease_s=lease, poll_s=POLL,
+                                                          margin_s=MARGIN)
+        return gate
 
     def hold(self, host: str, seconds: float) -> None:
         """No request to `host` starts in the next `seconds` (Retry-After)."""
@@ -85,6 +109,15 @@ class HostGate:
             return 0.0
         return max(0.0, last + spacing + MARGIN - now)
 
+    def take(self, host: str, delay: float, now: float, *, holds: bool = True) -> float:
+        """Claim `host` for one request: 0.0 when claimed (it goes out now), else the
+        seconds to wait before asking again. (Holds are the caller's: `remaining`.)"""
+        left = self.spacing_left(host, delay, now)
+        if left > 0:
+            return left
+        self.sent(host, now)
+        return 0.0
+
     def sent(self, host: str, now: float) -> None:
         self._last_sent[host] = now
         self._outstanding[host] = self._outstanding.get(host, 0) + 1
@@ -96,6 +129,7 @@ class HostGate:
 
 
 _GATE = HostGate()
+_SHARED: dict[str, Gate] = {}  # RedisHostGate per URL: one connection pool per process
 POLL = 0.02  # re-check of a busy Scrapy slot (it announces no free transfer slot)
 # added to every spacing: the time from the download handler to the server differs between
 # requests (a first request opens the connection), seen up to 6 ms on loopback
@@ -165,10 +199,16 @@ class HostGateMiddleware:
             now = time.monotonic()
             wait = max(held, self._slot_wait(request, host, now))
             if wait <= 0:
-                self.gate.sent(host, now)
+                wait = self.gate.take(host, self._delay(request), now, holds=holds)
+            if wait <= 0:
                 request.meta["tw_sent"] = host
                 return
             await sleep(wait)
+
+    def _delay(self, request: Request) -> float:
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        slot = downloader.slots.get(request.meta["download_slot"]) if downloader else None
+        return max(self.delay, slot.delay) if slot is not None else self.delay
 
     def _slot_wait(self, request: Request, host: str, now: float) -> float:
         """Seconds until the gate's spacing allows `host` and Scrapy's slot would send at once."""

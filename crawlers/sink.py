@@ -108,6 +108,10 @@ class SinkWriter:
                 )
                 return WriteResult(errors=len(batch))
 
+    def known_pages(self, source_id: str) -> Mapping[str, PageState]:
+        with self._lock:
+            return self.sink.known_pages(source_id)
+
     def record_run(self, run: Any) -> None:
         with self._lock:
             try:

@@ -132,6 +132,7 @@ class SourceSpider(scrapy.Spider):
     sink already knows (for conditional GET), a run counter and a progress callback."""
 
     name = "tokenwatch"
+    filter_articles = False  # article requests skip the dupefilter (see article_request)
 
     def __init__(
         self,
@@ -375,7 +376,8 @@ class SourceSpider(scrapy.Spider):
                 {"tw_link": link, "tw_role": "article", "handle_httpstatus_list": [304]}
             ),
             # deduplicated by canonical URL above; unfiltered so redirect loops hit the limit
-            dont_filter=True,
+            # (a shared frontier filters them: crawlers/frontier.py)
+            dont_filter=not self.filter_articles,
         )
 
     # -- articles --------------------------------------------------------------------------

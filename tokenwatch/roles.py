@@ -7,8 +7,9 @@
   (graph/outbox.py), so any number of them run side by side;
 - `ingest-worker`: consumes crawled articles from the job queue (tokenwatch/queue.py) and
   writes them through the idempotent graph writer;
-- `crawl-worker`: planned (a Scrapy process on a shared scrapy-redis frontier); until then
-  the scheduler role runs the crawls;
+- `crawl-worker`: a Scrapy process on the shared scrapy-redis frontier (crawlers/frontier.py)
+  on TOKENWATCH_REDIS_URL; per-host politeness in Redis; parsed articles go on the ingest
+  queue for the ingest workers; runs start from seeds (`tokenwatch.roles.seed_crawl`);
 - `scheduler`: the crawl scheduler; the leader lease on TOKENWATCH_SCHEDULER_STORE_URL
   (a SQL store every scheduler shares, e.g. PostgreSQL) lets one of them lead.
 
@@ -21,11 +22,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Final
 
 from neo4j import Driver
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.settings import Neo4jSettings
 from tokenwatch.errors import TokenwatchError
@@ -48,7 +53,8 @@ def check_role(role: str, neo4j: Neo4jSettings, settings: AppSettings) -> None:
         raise RoleError(f"--role {role} needs a Neo4j server every process shares: set NEO4J_URI "
                         "(the embedded database belongs to the all-in-one `tokenwatch up`)")
     if role in ("crawl-worker", "ingest-worker") and not settings.redis_url:
-        raise RoleError(f"--role {role} needs the shared queue: set TOKENWATCH_REDIS_URL")
+        what = "frontier and ingest queue" if role == "crawl-worker" else "queue"
+        raise RoleError(f"--role {role} needs the shared {what}: set TOKENWATCH_REDIS_URL")
 
 
 @contextlib.contextmanager
@@ -141,6 +147,74 @@ def run_ingest_worker(settings: AppSettings, neo4j: Neo4jSettings) -> None:
             log.info("ingest worker stopped")
 
 
+def run_crawl_worker(settings: AppSettings, neo4j: Neo4jSettings) -> None:
+    """Crawl from the shared frontier until SIGTERM (Scrapy's own handler: the spiders close,
+    batches in hand are queued and each source's share of the run is recorded)."""
+    from crawlers.frontier import serve
+    from crawlers.overlay import load_registry
+    from crawlers.runner import CrawlSettings
+    from tokenwatch.queue import IngestQueue, QueueSettings, QueueSink
+
+    assert settings.redis_url  # check_role
+    sources = load_registry(settings.sources_file, settings.overlay_path)
+    with _driver(neo4j) as driver:
+        queue = IngestQueue(QueueSettings())
+        sink = QueueSink(queue, driver, neo4j.database)
+        try:
+            serve(sources, sink, settings.redis_url, CrawlSettings(),
+                  on_ready=lambda ids: log.info("crawl worker serving %d sources on %s: %s",
+                                                len(ids), settings.redis_url, ", ".join(ids)))
+        finally:
+            queue.close()
+            log.info("crawl worker stopped")
+
+
+def seed_crawl(settings: AppSettings, source_ids: Sequence[str] = (),
+               now: datetime | None = None) -> dict[str, str]:
+    """Start a run of each source (all enabled ones by default) on the shared frontier;
+    returns source id → run id. What the scheduler does for a due source in scaled mode."""
+    import redis
+
+    from crawlers.frontier import new_run_id, push_seeds
+    from crawlers.overlay import load_registry
+
+    if not settings.redis_url:
+        raise RoleError("seeding crawl workers needs the shared frontier: set "
+                        "TOKENWATCH_REDIS_URL")
+    sources = load_registry(settings.sources_file, settings.overlay_path)
+    by_id = {s.id: s for s in sources}
+    unknown = [sid for sid in source_ids if sid not in by_id]
+    if unknown:
+        raise RoleError(f"unknown source(s): {', '.join(unknown)}")
+    chosen = [by_id[sid] for sid in source_ids] or [s for s in sources if s.enabled]
+    at = now or datetime.now(UTC)  # the edge: a caller may pass the time
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        runs = {}
+        for source in chosen:
+            runs[source.id] = run = new_run_id(at)
+            push_seeds(client, source, run)
+        return runs
+    finally:
+        client.close()
+
+
+class FrontierSettings(BaseSettings):
+    """TOKENWATCH_CRAWL_WORKERS: the scheduler role starts a due crawl by seeding the shared
+    frontier (crawl-worker processes do the crawl) instead of running it in a subprocess."""
+
+    model_config = SettingsConfigDict(env_prefix="TOKENWATCH_", extra="ignore",
+                                      env_file=".env", env_file_encoding="utf-8")
+
+    crawl_workers: bool = False
+
+
+def seed_command(source_id: str, sources_file: Path | None) -> list[str]:
+    """What the scheduler runs for a due source when crawl workers crawl: seed, then exit."""
+    cmd = [sys.executable, "-m", "tokenwatch.roles", "seed", source_id]
+    return cmd + (["--sources", str(sources_file)] if sources_file is not None else [])
+
+
 def run_scheduler(settings: AppSettings, neo4j: Neo4jSettings) -> None:
     """The crawl scheduler and scheduled alert jobs until SIGTERM, without the API. Several
     may run: the lease in TOKENWATCH_SCHEDULER_STORE_URL (shared SQL, e.g. PostgreSQL) lets
@@ -162,6 +236,12 @@ def run_scheduler(settings: AppSettings, neo4j: Neo4jSettings) -> None:
         sched = build_crawl_scheduler(sources, settings.sources_file, str(neo4j.uri),
                                       settings.crawl_timeout_s, settings.data_dir,
                                       jobs=scheduled_jobs(evaluator, alert_settings))
+        if FrontierSettings().crawl_workers:
+            if not settings.redis_url:
+                raise RoleError("TOKENWATCH_CRAWL_WORKERS needs the shared frontier: set "
+                                "TOKENWATCH_REDIS_URL")
+            sched.runtime.command = lambda sid: seed_command(sid, settings.sources_file)
+            log.info("due crawls are seeded on %s for the crawl workers", settings.redis_url)
         sched.runtime.on_finished.append(after_crawl(driver, evaluator, neo4j.database))
         sched.start()
         watcher = registry_watcher(settings, sched, driver, neo4j.database).start()
@@ -183,9 +263,42 @@ def run_role(role: str, settings: AppSettings, neo4j: Neo4jSettings,
         "delivery": lambda: run_delivery(settings, neo4j),
         "ingest-worker": lambda: run_ingest_worker(settings, neo4j),
         "scheduler": lambda: run_scheduler(settings, neo4j),
+        "crawl-worker": lambda: run_crawl_worker(settings, neo4j),
     }
-    runner = runners.get(role)
-    if runner is None:  # crawl-worker: README "Scaling out", what is still to come
-        raise RoleError(f"--role {role} is not available yet: crawls run from the scheduler "
-                        "role (one subprocess per due source)")
-    runner()
+    runners[role]()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m tokenwatch.roles seed [SOURCE_ID...] [--sources FILE]`: start a run of the
+    sources on the shared frontier (TOKENWATCH_REDIS_URL) and print `source run` lines."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m tokenwatch.roles")
+    sub = ap.add_subparsers(dest="command", required=True)
+    seed = sub.add_parser("seed", help="start crawl runs on the shared frontier")
+    seed.add_argument("source_ids", nargs="*")
+    seed.add_argument("--sources", type=Path)
+    args = ap.parse_args(argv)
+    settings = AppSettings()
+    if args.sources is not None:
+        settings = settings.model_copy(update={"sources_file": args.sources})
+    import redis
+
+    from crawlers.errors import CrawlError
+
+    try:
+        runs = seed_crawl(settings, args.source_ids)
+    except (TokenwatchError, CrawlError) as exc:
+        print(f"tokenwatch: {exc}", file=sys.stderr)
+        return 2
+    except redis.RedisError as exc:
+        print(f"tokenwatch: the frontier at {settings.redis_url} did not answer: {exc}",
+              file=sys.stderr)
+        return 2
+    for source_id, run in runs.items():
+        print(source_id, run)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
