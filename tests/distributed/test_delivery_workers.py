@@ -70,7 +70,7 @@ def test_a_killed_worker_loses_nothing_and_nothing_is_processed_twice(
     alert_ids = {r.alert_id for r in recorded}
     env = role_env(neo4j_settings, redis_url, TOKENWATCH_ALERTS_ALLOW_LIST='["127.0.0.1/32"]',
                    TOKENWATCH_ALERTS_CONCURRENCY=str(BATCH),
-                   TOKENWATCH_ALERTS_CLAIM_BATCH=str(BATCH), TOKENWATCH_ALERTS_LEASE_S="3",
+                   TOKENWATCH_ALERTS_CLAIM_BATCH=str(BATCH), TOKENWATCH_ALERTS_LEASE_S="8",  # > a live send under load
                    TOKENWATCH_ALERTS_POLL_INTERVAL_S="0.1",
                    TOKENWATCH_ALERTS_ATTEMPT_TIMEOUT_S="5")
     workers: list[subprocess.Popen[bytes]] = [
