@@ -11,13 +11,14 @@ from api.settings import ApiSettings
 from crawlers.runner import CrawlSettings
 from graph.settings import Neo4jSettings
 from tokenwatch.queue import QueueSettings
+from tokenwatch.roles import FrontierSettings
 from tokenwatch.scheduler import SchedulerSettings
 from tokenwatch.settings import AppSettings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CLASSES: tuple[type[BaseSettings], ...] = (AppSettings, ApiSettings, Neo4jSettings,
                                            AlertSettings, CrawlSettings, SchedulerSettings,
-                                           QueueSettings)
+                                           QueueSettings, FrontierSettings)
 
 
 def env_names(cls: type[BaseSettings]) -> list[str]:
