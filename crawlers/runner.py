@@ -45,8 +45,9 @@ class CrawlSettings(BaseSettings):
     respect_robots: bool = True  # global switch; a source may also opt out
     robots_ttl_seconds: float = 86400.0  # capped at 24 h (RFC 9309 §2.4)
     robots_cache_dir: Path | None = None  # persist robots.txt across runs (scheduled crawls)
-    # listing validators across runs: an unchanged feed/list answers 304 and costs one request
-    # (crawlers/conditional.py); a listing is fetched in full at least every listing_revalidate_s
+    # listing validators across runs: an unchanged feed/list answers 304 and costs one request,
+    # a known article asked less than listing_revalidate_s ago is not asked again
+    # (crawlers/conditional.py)
     listing_cache_dir: Path | None = None
     listing_revalidate_s: float = 21600.0
     download_timeout: float = 30.0

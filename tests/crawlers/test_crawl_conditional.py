@@ -1,6 +1,7 @@
 """Idle polls are cheap: with listing validators kept (TW_LISTING_CACHE_DIR), a poll of an
 unchanged feed or list page is one conditional request answered 304, and no article page is
-requested; a changed listing or a run that lost an article is fetched in full."""
+requested; a changed listing costs its new articles only; a run that lost an article, or a
+listing past its revalidation age, is fetched in full."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ MINI = Path(__file__).parent / "fixtures" / "mini"
 LISTINGS = {"/feed.xml", "/list.html", "/en/feed.atom"}
 
 
-def _poll(site: FixtureSite, out: Path, cache: Path | None) -> list[RequestLog]:
+def _poll(site: FixtureSite, out: Path, cache: Path | None,
+          **env: str) -> list[RequestLog]:
     before = len(site.requests)
-    env = {"TOKENWATCH_CRAWL_LISTING_CACHE_DIR": str(cache)} if cache else {}
+    if cache is not None:
+        env["TOKENWATCH_CRAWL_LISTING_CACHE_DIR"] = str(cache)
     result = run_crawl(MINI / "sources.yaml", base_url=site.base, out=out, env=env)
     assert all(r.status == "ok" and r.health == "ok" for r in result.runs)
     return [r for r in site.requests[before:] if r.path != "/robots.txt"]
@@ -61,9 +64,19 @@ def test_a_changed_feed_is_read_and_its_new_article_fetched(
     mini_site.route("/zh/new.html", Route(body=(MINI / "zh" / "data-bureau.html").read_bytes()
                                           .replace(b"30", b"31")))
     polled = _poll(mini_site, out, cache)
-    paths = [r.path for r in polled]
-    assert "/zh/new.html" in paths and paths.count("/feed.xml") == 1
-    assert not any(p.startswith(("/policy/", "/en/")) and p not in LISTINGS for p in paths)
+    assert sorted(r.path for r in polled) == sorted([*LISTINGS, "/zh/new.html"])
+    # the feed's known articles were revalidated a moment ago: not asked again
+
+
+def test_past_the_revalidation_age_listings_and_known_articles_are_asked_again(
+    mini_site: FixtureSite, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "a.jsonl", tmp_path / "listings"
+    _poll(mini_site, out, cache)
+    again = _poll(mini_site, out, cache, TOKENWATCH_CRAWL_LISTING_REVALIDATE_S="0")
+    assert len([r for r in again if r.path not in LISTINGS]) == 7
+    assert not any("If-None-Match" in r.headers for r in again if r.path in LISTINGS)
+    assert all("If-None-Match" in r.headers for r in again if r.path.startswith("/zh/"))
 
 
 def test_a_run_that_lost_an_article_keeps_no_validator(
