@@ -90,7 +90,7 @@ class Adaptive(Spec):
 
     min_minutes: float = Field(default=5.0, gt=0)
     max_minutes: float = Field(default=360.0, gt=0)
-    poll_cost_minutes: float = Field(default=5.0, gt=0)
+    poll_cost_minutes: float = Field(default=2.0, gt=0)
 
     @model_validator(mode="after")
     def _bounds(self) -> Adaptive:

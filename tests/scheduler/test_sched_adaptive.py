@@ -124,7 +124,7 @@ def test_registry_declares_the_bounds_with_defaults_and_overrides() -> None:
 
     specs = {s.id: spec_from_source(s) for s in parse_sources(yaml.safe_load(REGISTRY))}
     plain, polite = specs["plain"].adaptive, specs["polite"].adaptive
-    assert plain == AdaptiveBounds(start_s=3600, floor_s=300, ceiling_s=21600, poll_cost_s=300)
+    assert plain == AdaptiveBounds(start_s=3600, floor_s=300, ceiling_s=21600, poll_cost_s=120)
     assert polite is not None and (polite.floor_s, polite.ceiling_s) == (900, 7200)
     assert specs["timed"].adaptive is None and specs["timed"].cron == "0 9 * * *"
     assert specs["fixed"].adaptive is None and specs["fixed"].interval_s == 1800

@@ -46,7 +46,7 @@ class AdaptiveBounds:
     start_s: float  # the declared interval: used until there is history
     floor_s: float
     ceiling_s: float
-    poll_cost_s: float = 300.0
+    poll_cost_s: float = 120.0  # the registry's default (crawlers/registry.py Adaptive)
 
     def clamp(self, seconds: float) -> float:
         return min(self.ceiling_s, max(self.floor_s, seconds))
