@@ -214,3 +214,15 @@ def test_a_quiet_source_backs_off_and_a_failed_poll_changes_nothing(
     broken.trigger_now("quiet")
     assert wait_until(lambda: ("manual", "failed") in statuses(broken, "quiet"))
     assert broken.get("quiet").interval_minutes == 360  # kept: a failure says nothing
+
+
+def test_scheduled_crawls_keep_listing_validators_in_the_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tokenwatch.scheduler.core import listing_cache_env
+
+    key = "TOKENWATCH_CRAWL_LISTING_CACHE_DIR"
+    monkeypatch.delenv(key, raising=False)
+    assert listing_cache_env(tmp_path) == {key: str(tmp_path / "listings")}
+    monkeypatch.setenv(key, "/elsewhere")
+    assert listing_cache_env(tmp_path) == {}  # the operator's choice is inherited as is
