@@ -437,6 +437,7 @@ def middleware_settings() -> dict[str, Any]:
             "crawlers.middlewares.Rfc9309RobotsMiddleware": 100,
             "crawlers.middlewares.HostGateMiddleware": 950,
             "crawlers.middlewares.RetryAfterMiddleware": 560,
+            "crawlers.conditional.ListingValidatorsMiddleware": 570,  # on with TW_LISTING_CACHE_DIR
         },
         # the slot's delay must not vary between requests once the gate let them go
         # (HostGateMiddleware): no ±50 % jitter, the gate spaces by max(Crawl-delay, delay)

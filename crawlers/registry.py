@@ -14,7 +14,11 @@ File format (YAML)::
         parser: gov_cn             # crawlers.parsers name; "default" = trafilatura/htmldate
         encoding: utf-8            # hint, tried after the page's own declarations
         schedule: {interval_minutes: 60}         # or {cron: "*/30 * * * *"}
-        politeness: {download_delay: 1.0, concurrency: 2, respect_robots: true}
+        # adaptive polling (interval sources): start at interval_minutes, then follow the
+        # source's publishing rate within [min_minutes, max_minutes] (defaults 5 and 360)
+        #   schedule: {interval_minutes: 60, adaptive: {min_minutes: 5, max_minutes: 360}}
+        politeness: {download_delay: 1.0, concurrency: 2, respect_robots: true,
+                     min_poll_minutes: 15}  # optional: what the site tolerates
         listing:                   # one of the kinds below, chosen by `type`
           type: feed               # feed_urls: [...]
           ...
@@ -58,7 +62,7 @@ from crawlers.listing_kinds import (
 from crawlers.types import Lang, SourceKind
 
 __all__ = [  # the listing kinds are part of what a registry entry is
-    "DEFAULT_PATH", "EmbeddedJsonListing", "FeedListing", "GenericListing", "JsonKinds",
+    "DEFAULT_PATH", "Adaptive", "EmbeddedJsonListing", "FeedListing", "GenericListing", "JsonKinds",
     "JsonListing", "ListListing", "Listing", "ListingText", "Pagination", "Politeness",
     "RequestOptions", "Schedule", "SitemapListing", "SourceConfig", "Take", "TwoStepListing",
     "check_cron", "load_sources", "parse_sources", "read_yaml", "select",
@@ -78,9 +82,31 @@ def check_cron(expr: str) -> None:
         raise ValueError(f"invalid cron {expr!r}: {exc}") from None
 
 
+class Adaptive(Spec):
+    """Adaptive polling: the interval follows how often the source publishes (estimated by
+    the scheduler from what past runs found), between a floor and a ceiling. `poll_cost_minutes`
+    is how many minutes of delay on one new article a poll is worth: the higher, the fewer polls
+    (tokenwatch/scheduler/adaptive.py)."""
+
+    min_minutes: float = Field(default=5.0, gt=0)
+    max_minutes: float = Field(default=360.0, gt=0)
+    poll_cost_minutes: float = Field(default=2.0, gt=0)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Adaptive:
+        if self.min_minutes > self.max_minutes:
+            raise ValueError("adaptive.min_minutes must not exceed adaptive.max_minutes")
+        return self
+
+
 class Schedule(Spec):
+    """A fixed `interval_minutes`, or a `cron` timetable (wins over the interval). With
+    `adaptive`, an interval source starts at `interval_minutes` and then adapts; a cron source
+    stays on its timetable."""
+
     interval_minutes: int | None = Field(default=60, ge=1)
     cron: str | None = None
+    adaptive: Adaptive | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Schedule:
@@ -95,6 +121,8 @@ class Politeness(Spec):
     download_delay: float = Field(default=1.0, ge=0)
     concurrency: int = Field(default=2, ge=1, le=16)
     respect_robots: bool = True
+    # what the site tolerates: never poll it more often than this, whatever the schedule
+    min_poll_minutes: float | None = Field(default=None, gt=0)
 
 
 class SourceConfig(Spec):

@@ -45,6 +45,11 @@ class CrawlSettings(BaseSettings):
     respect_robots: bool = True  # global switch; a source may also opt out
     robots_ttl_seconds: float = 86400.0  # capped at 24 h (RFC 9309 §2.4)
     robots_cache_dir: Path | None = None  # persist robots.txt across runs (scheduled crawls)
+    # listing validators across runs: an unchanged feed/list answers 304 and costs one request,
+    # a known article asked less than listing_revalidate_s ago is not asked again
+    # (crawlers/conditional.py)
+    listing_cache_dir: Path | None = None
+    listing_revalidate_s: float = 21600.0
     download_timeout: float = 30.0
     max_body_bytes: int = 8 * 1024 * 1024
     max_redirects: int = 5
@@ -83,6 +88,10 @@ def scrapy_settings(settings: CrawlSettings) -> dict[str, Any]:
         "TW_ROBOTS_CACHE_DIR": str(settings.robots_cache_dir)
         if settings.robots_cache_dir
         else None,
+        "TW_LISTING_CACHE_DIR": str(settings.listing_cache_dir)
+        if settings.listing_cache_dir
+        else None,
+        "TW_LISTING_REVALIDATE": settings.listing_revalidate_s,
         "TW_BATCH_SIZE": settings.batch_size,
         "TW_RETRY_AFTER_TIMES": settings.retry_after_times,
         "TW_MAX_RETRY_AFTER": settings.max_retry_after,

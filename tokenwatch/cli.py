@@ -131,6 +131,8 @@ def crawl(
     ] = None,
     sources: Annotated[Path | None, typer.Option("--sources", help="registry YAML file")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress display")] = False,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="write what each poll found (JSON) there: the scheduler's input")] = None,
 ) -> None:
     """Crawl now and ingest: fetch, extract, link into Neo4j; ends with a per-source summary."""
     from crawlers.errors import CrawlError
@@ -146,6 +148,7 @@ def crawl(
             sources or settings.sources_file,
             Neo4jSettings(),
             show_progress=not quiet,
+            report=report,
         )
     except (CrawlError, GraphError) as exc:
         err.print(f"[red]error:[/red] {exc}")

@@ -69,22 +69,30 @@ def graph_session(neo4j: Neo4jSettings, start: bool = True) -> Iterator[tuple[Dr
 
 
 def run_crawl(
-    ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSettings, show_progress: bool = True
+    ids: Sequence[str], sources_file: Path | None, neo4j: Neo4jSettings, show_progress: bool = True,
+    report: Path | None = None,
 ) -> list[CrawlRunStats]:
+    """Crawl and ingest; with `report`, what each poll found (new items, their publication
+    times) is written there for the scheduler's adaptive intervals."""
     from crawlers.display import CrawlDisplay
     from crawlers.runner import crawl
+    from tokenwatch.scheduler.observations import ObservingSink, write_reports
 
     registry = load_registry(sources_file, get_settings().overlay_path)
     chosen = select(registry, list(ids))
     with graph_session(neo4j) as (driver, _uri):
         prepare_graph(driver, registry, neo4j.database)
-        sink = GraphSink(
+        sink = ObservingSink(GraphSink(
             driver, Extractor.get(), neo4j.database, on_batch=batch_hooks(driver, neo4j.database)
-        )
+        ))
         if not show_progress:
-            return crawl(chosen, sink)
-        with CrawlDisplay(chosen) as display:
-            return crawl(chosen, sink, progress=display)
+            runs = crawl(chosen, sink)
+        else:
+            with CrawlDisplay(chosen) as display:
+                runs = crawl(chosen, sink, progress=display)
+    if report is not None:
+        write_reports(report, sink.reports())
+    return runs
 
 
 def _article_from_doc(doc: DocInput, source_id: str, fetched_at: datetime) -> Article:

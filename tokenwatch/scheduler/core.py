@@ -7,7 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,11 @@ from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
+from apscheduler.triggers.interval import IntervalTrigger
 
 from api.scheduling import RunTrigger, Schedule, ScheduledRun
 from crawlers.registry import SourceConfig
+from tokenwatch.scheduler.adaptive import next_interval
 from tokenwatch.scheduler.errors import AlreadyRunning, NotLeader, UnknownSchedule
 from tokenwatch.scheduler.jobs import (
     _RUNTIMES,
@@ -34,6 +36,7 @@ from tokenwatch.scheduler.jobs import (
 )
 from tokenwatch.scheduler.kinds import ScheduledJob
 from tokenwatch.scheduler.lease import Lease
+from tokenwatch.scheduler.observations import ObservationLog
 from tokenwatch.scheduler.runlog import RunLog
 from tokenwatch.scheduler.settings import (
     SchedulerSettings,
@@ -41,10 +44,11 @@ from tokenwatch.scheduler.settings import (
     store_url_for,
 )
 from tokenwatch.scheduler.store import open_engine
-from tokenwatch.scheduler.supervise import CrawlRuntime, crawl_command
+from tokenwatch.scheduler.supervise import CrawlOutcome, CrawlRuntime, crawl_command
 
 log = logging.getLogger(__name__)
 _ONE_OFF = (CRAWL_PREFIX, CATCHUP_PREFIX, MANUAL_PREFIX)
+RETUNE_FRACTION = 0.05  # a smaller change of an adaptive interval keeps the job's trigger
 
 
 class _Scheduler(BackgroundScheduler):
@@ -81,6 +85,10 @@ class CrawlScheduler:
         self.engine = runtime.runlog.engine
         self.holder = holder or f"{os.uname().nodename}:{os.getpid()}:{id(self):x}"
         self.clock = runtime.runlog.clock
+        if runtime.observations is None:
+            runtime.observations = ObservationLog(self.engine, self.clock)
+        self.observations = runtime.observations
+        runtime.on_finished.append(self._adapt)
         self.lease = Lease(
             self.engine, self.holder, settings.lease_ttl_s, clock=lambda: self.clock().timestamp()
         )
@@ -242,6 +250,34 @@ class CrawlScheduler:
                 replace_existing=True,
             )
 
+    def _adapt(self, outcome: CrawlOutcome) -> None:
+        """After a poll of an adaptive source: the next one comes when its publishing rate
+        says (a paused job stays paused; a failed poll changes nothing)."""
+        spec = next((s for s in self.specs if s.source_id == outcome.source_id), None)
+        if spec is None or spec.adaptive is None or outcome.status != "ok":
+            return
+        now = self.clock()
+        seconds = next_interval(self.observations.recent(spec.source_id, now), spec.adaptive, now)
+        with self._state_lock:
+            if not self._leader or self._sched is None:
+                return
+            job = self._sched.get_job(CRAWL_PREFIX + spec.source_id)
+            if job is None or job.next_run_time is None:
+                return
+            self._retune(job, seconds, now)
+
+    def _retune(self, job: Job, seconds: float, now: datetime) -> None:
+        current = describe_trigger(job.trigger).interval_minutes
+        due = now + timedelta(seconds=seconds)
+        same = current is not None and abs(current * 60.0 - seconds) <= RETUNE_FRACTION * seconds
+        if same and job.next_run_time is not None and job.next_run_time <= due:
+            return  # already on this rhythm, and its next poll is not later than wanted
+        assert self._sched is not None
+        self._sched.reschedule_job(
+            job.id, trigger=IntervalTrigger(seconds=seconds, start_date=due, timezone=UTC)
+        )
+        log.info("crawl of %s: next poll in %.0f min", job.id, seconds / 60.0)
+
     def _on_missed(self, event: JobEvent) -> None:
         if not event.job_id.startswith(CRAWL_PREFIX):
             return
@@ -339,6 +375,13 @@ class CrawlScheduler:
         return self.runtime.runlog.list(source_id, limit)
 
 
+def listing_cache_env(data_dir: Path) -> dict[str, str]:
+    """Scheduled crawls keep their listings' validators (idle polls answer 304) in the data
+    directory, unless TOKENWATCH_CRAWL_LISTING_CACHE_DIR says where."""
+    key = "TOKENWATCH_CRAWL_LISTING_CACHE_DIR"
+    return {} if os.environ.get(key) else {key: str(data_dir / "listings")}
+
+
 def build_crawl_scheduler(
     sources: Sequence[SourceConfig],
     sources_file: Path | None,
@@ -355,7 +398,7 @@ def build_crawl_scheduler(
         runlog=RunLog(open_engine(url), settings.history_keep),
         timeout_s=timeout_s,
         command=lambda sid: crawl_command(sid, sources_file),
-        env={"NEO4J_URI": neo4j_uri},
+        env={"NEO4J_URI": neo4j_uri, **listing_cache_env(data_dir)},
     )
     specs = [spec_from_source(s) for s in sources if s.enabled]
     return CrawlScheduler(url, specs, runtime, settings, jobs)

@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from api.scheduling import RunTrigger
 from crawlers.registry import SourceConfig
+from tokenwatch.scheduler.adaptive import AdaptiveBounds
 from tokenwatch.scheduler.supervise import CrawlRuntime
 
 log = logging.getLogger(__name__)
@@ -53,26 +54,55 @@ def run_spike_job(runtime: str) -> None:
 
 @dataclass(frozen=True)
 class JobSpec:
-    """A source's declared crawl schedule."""
+    """A source's declared crawl schedule; `adaptive` set: the interval follows the source's
+    publishing rate after each poll (tokenwatch/scheduler/adaptive.py)."""
 
     source_id: str
     interval_s: float | None = None
     cron: str | None = None
+    adaptive: AdaptiveBounds | None = None
 
     def trigger(self) -> BaseTrigger:
         if self.cron:
             return CronTrigger.from_crontab(self.cron, timezone=UTC)
-        return IntervalTrigger(seconds=self.interval_s or 3600.0, timezone=UTC)
+        start = self.interval_s or 3600.0
+        if self.adaptive is not None:
+            start = self.adaptive.clamp(start)
+        return IntervalTrigger(seconds=start, timezone=UTC)
 
     def signature(self) -> str:
-        return f"cron={self.cron}" if self.cron else f"interval={self.interval_s or 3600.0:g}"
+        if self.cron:
+            return f"cron={self.cron}"
+        fixed = f"interval={self.interval_s or 3600.0:g}"
+        if self.adaptive is None:
+            return fixed
+        a = self.adaptive
+        return f"{fixed} adaptive={a.floor_s:g}..{a.ceiling_s:g} cost={a.poll_cost_s:g}"
+
+
+def adaptive_bounds(source: SourceConfig) -> AdaptiveBounds | None:
+    """The registry's limits for an adaptive interval source: the floor is the larger of
+    `adaptive.min_minutes` and the site's `politeness.min_poll_minutes`."""
+    sched, adaptive = source.schedule, source.schedule.adaptive
+    if adaptive is None or sched.cron:
+        return None
+    polite = source.politeness.min_poll_minutes or 0.0
+    floor = max(adaptive.min_minutes, polite) * 60.0
+    return AdaptiveBounds(
+        start_s=float(sched.interval_minutes or 60) * 60.0,
+        floor_s=floor,
+        ceiling_s=max(adaptive.max_minutes * 60.0, floor),
+        poll_cost_s=adaptive.poll_cost_minutes * 60.0,
+    )
 
 
 def spec_from_source(source: SourceConfig) -> JobSpec:
     sched = source.schedule
     if sched.cron:
         return JobSpec(source.id, cron=sched.cron)
-    return JobSpec(source.id, interval_s=float(sched.interval_minutes or 60) * 60.0)
+    interval = float(sched.interval_minutes or 60) * 60.0
+    polite = (source.politeness.min_poll_minutes or 0.0) * 60.0
+    return JobSpec(source.id, interval_s=max(interval, polite), adaptive=adaptive_bounds(source))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The scheduler's own SQL tables (lease, run history) beside APScheduler's job table."""
+"""The scheduler's own SQL tables (lease, run history, what polls found) beside APScheduler's
+job table."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     create_engine,
 )
 
@@ -37,6 +39,16 @@ RUNS_T = Table(
     Column("ended_at", DateTime(timezone=True)),
     Column("exit_code", Integer),
     Column("detail", String(500)),
+)
+# one row per successful poll: new items and their publication times (adaptive intervals)
+OBSERVATIONS_T = Table(
+    "crawl_source_observations",
+    _meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(100), nullable=False, index=True),
+    Column("polled_at", DateTime(timezone=True), nullable=False),
+    Column("new_items", Integer, nullable=False),
+    Column("published", Text, nullable=False),  # JSON list of ISO 8601 times
 )
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from api.scheduling import RunTrigger, ScheduledRunState
+from tokenwatch.scheduler.observations import ObservationLog, observation, read_reports
 from tokenwatch.scheduler.runlog import RunLog
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,8 @@ class CrawlRuntime:
     lock: threading.Lock = field(default_factory=threading.Lock)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     stopping: bool = False
+    # set: each crawl is asked for a poll report (`--report FILE`), kept for adaptive intervals
+    observations: ObservationLog | None = None
 
     def terminate_all(self, grace_s: float = 5.0) -> None:
         """Stop running crawls (SIGTERM to their process groups, SIGKILL after `grace_s`):
@@ -163,15 +166,22 @@ class CrawlRuntime:
             with self.lock:
                 self.procs[source_id] = proc
 
-        try:
-            status, code, detail = run_subprocess(
-                self.command(source_id), self.timeout_s, {**os.environ, **self.env}, register
-            )
-        except OSError as exc:
-            status, code, detail = "failed", None, f"could not start: {exc}"
-        finally:
-            with self.lock:
-                self.procs.pop(source_id, None)
+        with tempfile.TemporaryDirectory(prefix="tw-poll-") as tmp:
+            report = Path(tmp) / "report.json"
+            cmd = self.command(source_id)
+            if self.observations is not None:
+                cmd = [*cmd, "--report", str(report)]
+            try:
+                status, code, detail = run_subprocess(
+                    cmd, self.timeout_s, {**os.environ, **self.env}, register
+                )
+            except OSError as exc:
+                status, code, detail = "failed", None, f"could not start: {exc}"
+            finally:
+                with self.lock:
+                    self.procs.pop(source_id, None)
+            if self.observations is not None and status == "ok":
+                self._observe(source_id, report)
         if self.stopping and status != "ok":
             detail = f"interrupted: the scheduler stopped ({detail})"
         self.runlog.finish(run_id, status, code, detail)
@@ -186,4 +196,11 @@ class CrawlRuntime:
                 log.exception("after-crawl hook failed for %s", source_id)
         return status
 
+    def _observe(self, source_id: str, report: Path) -> None:
+        """Keep what the poll found (a failed poll says nothing about publishing)."""
+        assert self.observations is not None
+        now = self.runlog.clock()
+        for rep in read_reports(report):
+            if rep.source_id == source_id and rep.status != "failed":
+                self.observations.add(source_id, observation(rep, now))
 
