@@ -241,6 +241,9 @@ def run_scheduler(settings: AppSettings, neo4j: Neo4jSettings) -> None:
                 raise RoleError("TOKENWATCH_CRAWL_WORKERS needs the shared frontier: set "
                                 "TOKENWATCH_REDIS_URL")
             sched.runtime.command = lambda sid: seed_command(sid, settings.sources_file)
+            # a seed is not a poll: it reports nothing, so adaptive sources keep their
+            # registry interval (the workers' polls are not reported back)
+            sched.runtime.observations = None
             log.info("due crawls are seeded on %s for the crawl workers", settings.redis_url)
         sched.runtime.on_finished.append(after_crawl(driver, evaluator, neo4j.database))
         sched.start()
