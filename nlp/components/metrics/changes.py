@@ -14,6 +14,7 @@ from nlp.components.metrics.grammar import PCT, Found
 from nlp.components.metrics.prices import PriceGrammar
 from nlp.lexicon import alternation
 from nlp.numbers import change_fraction, discount_to_change, parse_number
+from nlp.prefilter import compile_guarded
 from nlp.text import clause_bounds
 from nlp.types import Side
 
@@ -32,7 +33,7 @@ _COMPARE_BEFORE_RE = re.compile(
 )
 _COMPARE_AFTER_RE = re.compile(r"[^，,。；;.]{0,30}?\b(?:than|versus|vs\.?)\b", re.I)
 # every price-change form has one of these; sentences without one skip the big alternation
-_CHANGE_HINT_RE = re.compile(
+_CHANGE_HINT_RE = compile_guarded(
     r"[%％折半成]|腰斩|分之|per\s?cent|half|halv|fold|third|quarter|fifth|tenth|\d\s*[xX×]|1\s*/\s*\d",
     re.I,
 )

@@ -8,11 +8,12 @@ import re
 
 from nlp.components.metrics.grammar import CJK_RE
 from nlp.lexicon import alternation
+from nlp.prefilter import compile_guarded
 from nlp.text import clause_bounds
 
 # a context length: 32k, 32K, 32,000, 128千, 1M (in thousands of tokens via `_kilo`)
 _LEN = r"\d+(?:,\d{3})*(?:\.\d+)?\s*(?:[kKmM](?![A-Za-z])|千|万)?"
-_TIER_RE = re.compile(
+_TIER_RE = compile_guarded(
     rf"(?P<lo>{_LEN})\s*(?:-|–|~|～|至|到|,|，|and|to)\s*(?P<hi>{_LEN})\s*(?:tokens?)?\s*[\]）)]?"
     rf"|(?:≤|<=|不超过|小于等于|up to|within|under|below|less than|不足)\s*(?P<le>{_LEN})"
     rf"|(?P<le2>{_LEN})\s*(?:tokens?\s*)?(?:及)?(?:以内|以下|or less|or fewer|or below)"
@@ -24,7 +25,7 @@ _CLOCK_RE = re.compile(
     r"(?P<h>\d{1,2}):\d{2}\s*(?:-|–|—|~|至|到|to|and)\s*(?:早上|凌晨|次日|早)?\s*\d{1,2}:\d{2}"
     r"\s*(?P<utc>UTC)?"
 )
-_TIER_CTX_RE = re.compile(
+_TIER_CTX_RE = compile_guarded(
     r"上下文|输入长度|长度|区间|档|提示|context|prompts?|input(?:s)? (?:of|longer|up|under)|tier"
     r"|[\[(（]",
     re.I,
