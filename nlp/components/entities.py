@@ -19,6 +19,7 @@ from nlp.components.extensions import doc_text, norm_text
 from nlp.gazetteer import Gazetteer, Hit
 from nlp.kb import KnowledgeBase, load_kb
 from nlp.lexicon import alternation, load_lexicon
+from nlp.prefilter import compile_guarded
 from nlp.text import is_cjk, slug
 from nlp.types import Entity, EntityType
 
@@ -37,15 +38,15 @@ class Candidate:
 
 # a listing code in brackets, right after a name (a share-class suffix between): （300308.SZ）,
 # -W（09988.HK）, (NASDAQ: NVDA), （股票代码：688256）
-_BRACKET_CODE_RE = re.compile(
+_BRACKET_CODE_RE = compile_guarded(
     r"(?P<gap>(?:-[A-Z]{1,2})?\s?)[（(]"
     r"(?:(?:股票代码|证券代码|NYSE|NASDAQ|Nasdaq|HKEX|SEHK|港股)\s*[:：]?\s*)?"
     r"(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK|[A-Z]{2,5})[）)]"
 )
-_LISTED_RE = re.compile(
-    r"(?P<name>[\u4e00-\u9fff]{2,12}?)(?:-[A-Z]{1,2})?[（(](?:股票代码[:：]?\s*)?"
-    r"(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK)[）)]"
-)
+_LISTED_CODE = r"[（(](?:股票代码[:：]?\s*)?(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK)[）)]"
+_LISTED_RE = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,12}}?)(?:-[A-Z]{{1,2}})?{_LISTED_CODE}")
+# the lazy name run is tried at every Chinese character: look for a bracketed code first
+_LISTED_HINT_RE = re.compile(_LISTED_CODE)
 
 
 def new_id(kind: str, name: str) -> str:
@@ -68,12 +69,12 @@ class EntityRules:
         self.zh_cut = re.compile(alternation(cues["zh_left_cuts"]))
         self.zh_block = tuple(cues["zh_suffix_block_prefix"])
         en_suffix = alternation(cues["en_legal_suffixes"])
-        self.en_legal = re.compile(rf"\b(?:[A-Z][\w&'.-]*\s+){{1,4}}(?:{en_suffix})(?![\w])")
+        self.en_legal = compile_guarded(rf"\b(?:[A-Z][\w&'.-]*\s+){{1,4}}(?:{en_suffix})(?![\w])")
         self.en_suffixes = tuple(cues["en_legal_suffixes"])
         self.en_stop = set(cues["en_org_stop"])
         self.tickers = {ticker_key(t): e for e in kb.of_kind("company") for t in e.tickers}
         tick = load_lexicon("cues")["tickers"]["exchange_prefix"]
-        self.ticker_re = re.compile(
+        self.ticker_re = compile_guarded(
             rf"(?:(?:{alternation(tick)})\s*[:：]?\s*)?"
             r"(?<![A-Za-z0-9.])(?P<t>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK|[A-Z]{2,5})(?![A-Za-z0-9])"
         )
@@ -127,8 +128,8 @@ class EntityRules:
     def listed_candidates(self, text: str) -> list[Candidate]:
         """Unseen listed companies named with their code: 贵州茅台（600519）."""
         out: list[Candidate] = []
-        if "（" not in text and "(" not in text:
-            return out  # the lazy name run would be tried at every Chinese character
+        if not _LISTED_HINT_RE.search(text):
+            return out
         for m in _LISTED_RE.finditer(text):
             code = m["code"]
             if ticker_key(code) in self.tickers:

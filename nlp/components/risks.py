@@ -30,6 +30,7 @@ from spacy.util import registry
 
 from nlp.components.extensions import doc_text, norm_text, sentences
 from nlp.lexicon import load_lexicon
+from nlp.prefilter import compile_guarded
 from nlp.text import clause_bounds
 from nlp.types import Risk, RiskCategory
 
@@ -93,7 +94,7 @@ class RiskRules:
             words = [str(w) for w in (*spec["zh"], *spec["en"])]
             regexes = [w[3:] for w in words if w.startswith("re:")]
             if regexes:
-                self.regex_cues[cat] = re.compile("|".join(f"(?:{r})" for r in regexes), re.I)
+                self.regex_cues[cat] = compile_guarded("|".join(f"(?:{r})" for r in regexes), re.I)
             self._add(
                 [w for w in spec["zh"] if not str(w).startswith("re:")],
                 Role(CUE, cat, False, False),

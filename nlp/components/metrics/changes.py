@@ -109,6 +109,8 @@ class ChangeGrammar(PriceGrammar):
         sent = text[s0:s1]
         if not ai_doc or not _CHANGE_HINT_RE.search(sent):
             return []
+        if not self.price_ctx_re.search(sent) and not self.self_price_re.search(sent):
+            return []  # a change needs a price word in its clause, the sentence or its match
         out = []
         for m in self.change_re.finditer(sent):
             value = self._change_value(m)
@@ -148,7 +150,7 @@ class ChangeGrammar(PriceGrammar):
                     value,
                     s0 + a0,
                     s0 + a1,
-                    side=cast(Side | None, side),
+                    side=cast("Side | None", side),
                     condition=condition,
                 )
             )
@@ -160,7 +162,7 @@ class ChangeGrammar(PriceGrammar):
                         change_fraction(float(more["p"]), sign),
                         s0 + more.start("p"),
                         s0 + more.end("p"),
-                        side=cast(Side | None, self._side_of(more["s"])),
+                        side=cast("Side | None", self._side_of(more["s"])),
                         condition=condition,
                     )
                 )
