@@ -86,18 +86,18 @@ def _fmt(year: int | None, month: int, day: int | None = None, end: bool = False
     return f"{year:04d}-{month:02d}"
 
 
-_ZH_FULL = re.compile(
+_ZH_FULL = compile_guarded(
     rf"(?:(?P<y>\d{{4}})|(?P<rel>[今去明]))年(?P<m>{ZH_NUM})月(?:(?P<d>{ZH_NUM})[日号]|(?P<end>底|末)|份)?"
 )
-_ZH_MONTH = re.compile(
+_ZH_MONTH = compile_guarded(
     rf"(?<![\d年个])(?P<m>{ZH_NUM})月(?:(?P<d>{ZH_NUM})[日号]|(?P<end>底|末)|份)?"
 )
-_ZH_PERIOD = re.compile(
+_ZH_PERIOD = compile_guarded(
     r"(?:(?P<y>\d{4})|(?P<rel>[今去明]))年(?:(?P<h>上半年|上半)|(?P<h2>下半年|下半)|(?P<q>前三季度)"
     r"|第?(?P<qn>[一二三四1-4])季度|(?P<full>全年|年底|年末|底|末)|(?P<start>年初|初))"
 )
 # the same periods without a year: 上半年, 一季度, Q3 … (year from publication)
-_ZH_BARE_PERIOD = re.compile(
+_ZH_BARE_PERIOD = compile_guarded(
     r"(?<![\d年今去明])(?:(?P<h>上半年)|(?P<h2>下半年)|(?P<q>前三季度)|第?(?P<qn>[一二三四])季度"
     r"|(?P<full>年底|年末)|(?P<start>年初))"
 )

@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import nlp.components  # noqa: F401  (registers the factories and Doc extensions)
-from nlp.components.extensions import norm_text, sentences
+from nlp.components.extensions import BatchPipe, norm_text, sentences
 
 # ner in en_core_web_sm has its own embedded tok2vec (not a listener), so the shared tok2vec,
 # tagger, parser and lemmatizer can all go: same entities, a fraction of the time
@@ -66,7 +66,7 @@ NUMBER_RE = re.compile(
 )
 
 
-class NumberSentences:
+class NumberSentences(BatchPipe):
     """Runs `inner` as if the document had only its sentences that hold a number."""
 
     def __init__(self, inner: Callable[[Doc], Doc]) -> None:

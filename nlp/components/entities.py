@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp.components.extensions import doc_text, norm_text
+from nlp.components.extensions import BatchPipe, doc_text, norm_text
 from nlp.gazetteer import Gazetteer, Hit
 from nlp.kb import KnowledgeBase, load_kb
 from nlp.lexicon import alternation, load_lexicon
@@ -288,7 +288,7 @@ def make_kb_entities(nlp: Language, name: str, lang: str, rules: EntityRules) ->
     return KbEntities(rules, lang)
 
 
-class KbEntities:
+class KbEntities(BatchPipe):
     def __init__(self, rules: EntityRules, lang: str) -> None:
         self.rules = rules
         self.lang = lang

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from nlp.components.entities import new_id
-from nlp.components.extensions import doc_text, norm_text, sentences
+from nlp.components.extensions import BatchPipe, doc_text, norm_text, sentences
 from nlp.dates import find_dates
 from nlp.kb import KnowledgeBase, load_kb
 from nlp.lexicon import alternation, load_lexicon
@@ -172,7 +172,7 @@ def make_policies(nlp: Language, name: str, rules: PolicyRules) -> Policies:
     return Policies(rules)
 
 
-class Policies:
+class Policies(BatchPipe):
     def __init__(self, rules: PolicyRules) -> None:
         self.rules = rules
 

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp.components.extensions import doc_text, norm_text, sentences
+from nlp.components.extensions import BatchPipe, doc_text, norm_text, sentences
 from nlp.lexicon import load_lexicon
 from nlp.prefilter import compile_guarded
 from nlp.text import clause_bounds
@@ -242,7 +242,7 @@ def make_risks(nlp: Language, name: str, rules: RiskRules) -> Risks:
     return Risks(rules)
 
 
-class Risks:
+class Risks(BatchPipe):
     def __init__(self, rules: RiskRules) -> None:
         self.rules = rules
 
