@@ -9,6 +9,7 @@ carry a corporate suffix. Unseen names get `new:<type>:<slug>` ids and `kb=False
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -49,6 +50,10 @@ _LISTED_RE = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,12}}?)(?:-[A-Z]{{1,2}})?{
 _LISTED_HINT_RE = re.compile(_LISTED_CODE)
 
 
+_NAME_CHARS = r"\u4e00-\u9fff（）()A-Za-z0-9"  # what an unseen Chinese legal name is made of
+_NAME_RUN_END_RE = re.compile(rf"[{_NAME_CHARS}]+\Z")
+
+
 def new_id(kind: str, name: str) -> str:
     return f"new:{kind}:{slug(name)}"
 
@@ -59,13 +64,15 @@ class EntityRules:
     def __init__(self, kb: KnowledgeBase) -> None:
         cues = load_lexicon("cues")["entities"]
         self.kb = kb
+        self._families: dict[str, frozenset[str]] = {}
         self.gazetteer = Gazetteer.from_kb(kb)
         self.weak_follow = tuple(cues["weak_follow_zh"])
         self.weak_block_prev = set(cues["weak_block_prev_zh"])
         suffixes = alternation(cues["zh_legal_suffixes"])
-        self.zh_legal = re.compile(rf"[\u4e00-\u9fff（）()A-Za-z0-9]{{2,40}}?(?:{suffixes})")
+        self.zh_legal = re.compile(rf"[{_NAME_CHARS}]{{2,40}}?(?:{suffixes})")
         # the lazy name run is tried at every character: look for a suffix first
         self.zh_legal_hint = re.compile(suffixes)
+        self.zh_legal_ahead = re.compile(f"(?=(?:{suffixes}))")
         self.zh_cut = re.compile(alternation(cues["zh_left_cuts"]))
         self.zh_block = tuple(cues["zh_suffix_block_prefix"])
         en_suffix = alternation(cues["en_legal_suffixes"])
@@ -84,7 +91,7 @@ class EntityRules:
         text = norm_text(doc)
         hits = self.gazetteer.find(text)
         strong = {h.alias.entry.id for h in hits if not h.alias.weak}
-        families = set().union(*(self.kb.family(i) for i in strong)) if strong else set()
+        families = set().union(*map(self._family, strong)) if strong else set()
         out = []
         for hit in hits:
             if hit.alias.weak and not self._weak_ok(doc, hit, families):
@@ -92,6 +99,13 @@ class EntityRules:
             entry = hit.alias.entry
             out.append(Candidate(hit.start, hit.end, entry.kind, entry.id, entry.name, True, 3))
         return out
+
+    def _family(self, entry_id: str) -> frozenset[str]:
+        """`kb.family`, once per entry (the KB does not change under the rules)."""
+        found = self._families.get(entry_id)
+        if found is None:
+            found = self._families[entry_id] = frozenset(self.kb.family(entry_id))
+        return found
 
     def _weak_ok(self, doc: Doc, hit: Hit, families: set[str]) -> bool:
         if hit.alias.entry.id in families:
@@ -152,7 +166,7 @@ class EntityRules:
         out: list[Candidate] = []
         if not self.zh_legal_hint.search(text):
             return out
-        for m in self.zh_legal.finditer(text):
+        for m in self._zh_legal_matches(text):
             start = self._cut_left(text, m.start(), m.end())
             name = text[start : m.end()]
             if len(name) < 4 or name.startswith(self.zh_block) or not is_cjk(name[0]):
@@ -161,6 +175,25 @@ class EntityRules:
                 Candidate(start, m.end(), "company", new_id("company", name), name, False, 1)
             )
         return out
+
+    def _zh_legal_matches(self, text: str) -> Iterator[re.Match[str]]:
+        """`self.zh_legal.finditer(text)`, trying only the starts that can reach a suffix: a
+        name is 2-40 name characters right before one, so the first suffix at or after
+        `pos + 2` (q) bounds where the next match can start, and the earliest start is where
+        the run of name characters ending at q begins."""
+        pos = 0
+        while (ahead := self.zh_legal_ahead.search(text, pos + 2)) is not None:
+            q = ahead.start()
+            run = _NAME_RUN_END_RE.search(text, max(pos, q - 40), q)
+            if run is not None and q - run.start() >= 2:
+                m = self.zh_legal.match(text, run.start())
+                if m is None:  # not expected; the plain scan is always right
+                    yield from self.zh_legal.finditer(text, pos)
+                    return
+                yield m
+                pos = m.end()
+            else:  # no name ends at q: the next match needs a later suffix
+                pos = max(pos, q - 1)
 
     def _cut_left(self, text: str, start: int, end: int) -> int:
         cut = start
