@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 import ahocorasick
 from spacy.language import Language
@@ -31,7 +31,7 @@ from spacy.util import registry
 from nlp.components.extensions import BatchPipe, doc_text, norm_text, sentences
 from nlp.lexicon import load_lexicon
 from nlp.prefilter import compile_guarded
-from nlp.text import clause_bounds
+from nlp.text import ascii_fold, clause_bounds
 from nlp.types import Risk, RiskCategory
 
 Span = tuple[int, int]
@@ -55,8 +55,7 @@ class Role:
     end_boundary: bool  # … and end at one
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: thousands are made per document
     start: int
     end: int
     role: Role
@@ -128,7 +127,7 @@ class RiskRules:
     # -- finding ------------------------------------------------------------------------------
     def hits(self, text: str) -> list[Hit]:
         """Every word of the lexicon in `text` (simplified copy), boundaries checked."""
-        folded = text.translate(_FOLD)
+        folded = ascii_fold(text)
         out = []
         for last, (length, roles) in self.automaton.iter(folded):
             end = last + 1

@@ -21,7 +21,7 @@ from nlp.components.entities import EntityRules
 from nlp.components.metrics.rules import MetricRules
 from nlp.kb import load_kb
 from nlp.prefilter import guarded
-from nlp.text import sentence_spans
+from nlp.text import ascii_fold, sentence_spans
 
 DEVSET = Path(__file__).parent / "devset"
 
@@ -134,3 +134,20 @@ def test_a_pattern_that_can_match_nothing_is_left_alone() -> None:
     assert guarded(rx) is rx
     negated = re.compile(r"[^，,]{0,3}x", re.I)
     assert guarded(negated) is negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DeepSeek-V3 与腾讯混元 GPT-4o",
+        "ＡＢＣ全角 Token",
+        "ΣΟΦΙΑ İstanbul Straße",
+        "𐐀 Deseret 𐐨",
+        "",
+    ],
+)
+def test_ascii_fold_lowercases_ascii_letters_only(text: str) -> None:
+    """The fold the KB and risk automata match on: `str.lower` where it gives the same."""
+    folded = ascii_fold(text)
+    assert len(folded) == len(text)
+    assert folded == "".join(ch.lower() if "A" <= ch <= "Z" else ch for ch in text)
