@@ -105,6 +105,9 @@ _ZH_YEAR = re.compile(r"(?P<y>20\d{2})年(?![\d一二三四五六七八九十上
 _ZH_REL = re.compile(r"上个?月|本月|这个月|昨[天日]|今[天日]|目前|当前")
 _ZH_REL_HINT = re.compile(r"[月昨今前]")
 _LATIN = re.compile(r"[A-Za-z]")
+# what the English patterns cannot match without (a month name; a half, quarter or start)
+_EN_MONTH_WORD = re.compile(EN_MONTH)
+_EN_PERIOD_WORD = re.compile(r"half|H[12]|quarter|Q[1-4]|early|start of|beginning of")
 _EN_FULL = compile_guarded(
     rf"(?P<mn>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?|(?P<d2>\d{{1,2}})\s+(?P<mn2>{EN_MONTH})\.?(?:,?\s+(?P<y2>\d{{4}}))?"
 )
@@ -220,14 +223,15 @@ def _en_mentions(text: str, pub: date | None) -> list[DateMention]:
     out: list[DateMention] = []
     if not _LATIN.search(text):  # only a bare year is written without a letter
         return _en_years(text, out)
-    for m in _EN_FULL.finditer(text):
+    has_month = bool(_EN_MONTH_WORD.search(text))
+    for m in _EN_FULL.finditer(text) if has_month else ():
         month = MONTHS[(m["mn"] or m["mn2"]).lower().rstrip(".")]
         day = int(m["d"] or m["d2"])
         ytxt = m["y"] or m["y2"]
         val = _fmt(int(ytxt) if ytxt else _infer_year(month, pub, None), month, day)
         if val:
             out.append(DateMention(m.start(), m.end(), val))
-    for m in _EN_MONTH.finditer(text):
+    for m in _EN_MONTH.finditer(text) if has_month else ():
         if m["mn"] == "May" and not (m["pre"] or m["y"]):
             continue
         month = MONTHS[m["mn"].lower().rstrip(".")]
@@ -236,7 +240,7 @@ def _en_mentions(text: str, pub: date | None) -> list[DateMention]:
         val = _fmt(year, month, None, end)
         if val:
             out.append(DateMention(m.start("mn") if not end else m.start(), m.end(), val))
-    for m in _EN_PERIOD.finditer(text):
+    for m in _EN_PERIOD.finditer(text) if _EN_PERIOD_WORD.search(text) else ():
         month = int(m["qn"]) * 3 if m["qn"] else _period_month(m)
         if m["start"] and not m["y"]:
             continue  # "early" alone is not a date
