@@ -12,7 +12,7 @@ version lives in the registered rule builders they are configured with
 Sentences are split on characters
 (`nlp.text.sentence_spans`) so both languages share one definition.
 
-The token-metrics component (the most expensive one: about 60% of a Chinese document's time
+The token-metrics component (the most expensive one: about half of a Chinese document's time
 in `bench/nlp.py`) only sees the sentences that hold a number (`NumberSentences`): every
 figure it reports needs one, and it carries nothing from a sentence without one to the next.
 """
