@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick
 
 from nlp.kb import KbEntry, KnowledgeBase
 from nlp.normalize import to_simplified
+from nlp.text import ascii_fold
 
 _VERSION_RE = re.compile(
     r"(?:[-\s·]?(?:[VvRrKkMmTt]?\d+(?:\.\d+)*[a-z]?|\d+B|A\d+B)"
@@ -38,8 +40,7 @@ class Alias:
         return _simplified(self.surface)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: thousands are made per document
     start: int
     end: int
     alias: Alias
@@ -51,7 +52,7 @@ def _is_latin_word_char(ch: str) -> bool:
 
 def _fold(text: str) -> str:
     # ASCII-only lower-casing keeps offsets identical to the original text
-    return text.translate(_FOLD)
+    return ascii_fold(text)
 
 
 def _key(surface: str) -> str:
@@ -60,7 +61,6 @@ def _key(surface: str) -> str:
     return _fold(to_simplified(surface))
 
 
-_FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
 _SIMPLIFIED: dict[str, str] = {}
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import cn2an
 
@@ -63,6 +64,7 @@ NUMBER_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # the same few figures recur in every rule; cn2an is slow
 def parse_number(text: str) -> float | None:
     """'1,234.5' -> 1234.5, '三十' -> 30.0, '一点五' -> 1.5; None when not a number."""
     text = text.strip().replace(",", "").replace("，", "")
@@ -90,6 +92,7 @@ def unit_factor(unit: str | None) -> float | None:
     return EN_UNITS.get(unit.lower())
 
 
+@lru_cache(maxsize=4096)
 def parse_quantity(text: str) -> float | None:
     """A number with an optional magnitude: '30万亿' -> 3e13, '3 trillion' -> 3e12,
     '三百亿' -> 3e10, '1.2百万亿' -> 1.2e14."""
@@ -129,6 +132,7 @@ PER_UNIT_TOKENS: dict[str, float] = {
 }
 
 
+@lru_cache(maxsize=256)
 def per_unit_count(unit: str) -> float | None:
     """How many tokens a price denominator counts: '千' -> 1000, 'million' -> 1e6."""
     key = re.sub(r"\s+", " ", unit.strip().lower())

@@ -12,7 +12,7 @@ version lives in the registered rule builders they are configured with
 Sentences are split on characters
 (`nlp.text.sentence_spans`) so both languages share one definition.
 
-The token-metrics component (the most expensive one: about 60% of a Chinese document's time
+The token-metrics component (the most expensive one: about half of a Chinese document's time
 in `bench/nlp.py`) only sees the sentences that hold a number (`NumberSentences`): every
 figure it reports needs one, and it carries nothing from a sentence without one to the next.
 """
@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import nlp.components  # noqa: F401  (registers the factories and Doc extensions)
-from nlp.components.extensions import norm_text, sentences
+from nlp.components.extensions import BatchPipe, norm_text, sentences
 
 # ner in en_core_web_sm has its own embedded tok2vec (not a listener), so the shared tok2vec,
 # tagger, parser and lemmatizer can all go: same entities, a fraction of the time
@@ -66,7 +66,7 @@ NUMBER_RE = re.compile(
 )
 
 
-class NumberSentences:
+class NumberSentences(BatchPipe):
     """Runs `inner` as if the document had only its sentences that hold a number."""
 
     def __init__(self, inner: Callable[[Doc], Doc]) -> None:

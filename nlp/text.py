@@ -8,6 +8,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -15,6 +16,32 @@ _LATIN_RE = re.compile(r"[A-Za-z]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\.(?=\s+[A-Z“\"(])|\n\s*\n|\n(?=\s*\S)")
+
+
+_ASCII_FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
+
+
+def ascii_fold(text: str) -> str:
+    """`text` with A-Z lower-cased and nothing else (same length, so offsets carry over).
+    `str.lower` gives the same string, much faster than `translate`, unless a non-ASCII
+    letter with a lower case occurs (Ａ, Σ, İ…): then each character is mapped."""
+    if _non_ascii_cased().search(text):
+        return text.translate(_ASCII_FOLD)
+    return text.lower()
+
+
+@lru_cache(maxsize=1)
+def _non_ascii_cased() -> re.Pattern[str]:
+    """Non-ASCII characters that `str.lower` changes (anything beyond the BMP, to be safe)."""
+    ranges: list[list[int]] = []
+    for code in range(0x80, 0x10000):
+        if chr(code).lower() != chr(code):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    chars = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{chars}\U00010000-\U0010ffff]")
 
 
 def is_cjk(ch: str) -> bool:
@@ -141,6 +168,8 @@ def slug(name: str) -> str:
 
 _CLAUSE_DELIMS = "，,；;：:。！？!?\n"
 _CLAUSE_END_RE = re.compile(f"[{re.escape(_CLAUSE_DELIMS)}]")
+# greedy, then back to the last delimiter: the clause start in one call, in C
+_LAST_DELIM_RE = re.compile(f"(?s:.*)[{re.escape(_CLAUSE_DELIMS)}]")
 
 
 def clause_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
@@ -148,7 +177,8 @@ def clause_bounds(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     (Searched in C: the rules ask this for every figure and every risk word.)"""
     start = pos
     if pos > lo:
-        start = max(lo, *(text.rfind(d, lo, pos) + 1 for d in _CLAUSE_DELIMS))
+        last = _LAST_DELIM_RE.match(text, lo, pos)
+        start = last.end() if last else lo
     found = _CLAUSE_END_RE.search(text, pos, hi) if pos < hi else None
     return start, found.start() if found else max(pos, hi)
 

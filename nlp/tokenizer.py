@@ -31,8 +31,12 @@ class RunTokenizer:
         if pos:
             words.append(text[:pos])
             spaces.append(False)
-        for m in _RUN_RE.finditer(text, pos):
-            word, space = m.group(1), m.group(2)
+        runs = _RUN_RE.findall(text, pos)
+        if not any(space for _, space in runs):  # most Chinese text: no whitespace at all
+            words += [word for word, _ in runs]
+            spaces += [False] * len(runs)
+            return Doc(self.vocab, words=words, spaces=spaces)
+        for word, space in runs:
             words.append(word)
             if space == " ":
                 spaces.append(True)

@@ -9,16 +9,18 @@ carry a corporate suffix. Unseen names get `new:<type>:<slug>` ids and `kb=False
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp.components.extensions import doc_text, norm_text
+from nlp.components.extensions import BatchPipe, doc_text, norm_text
 from nlp.gazetteer import Gazetteer, Hit
 from nlp.kb import KnowledgeBase, load_kb
 from nlp.lexicon import alternation, load_lexicon
+from nlp.prefilter import compile_guarded
 from nlp.text import is_cjk, slug
 from nlp.types import Entity, EntityType
 
@@ -37,15 +39,19 @@ class Candidate:
 
 # a listing code in brackets, right after a name (a share-class suffix between): （300308.SZ）,
 # -W（09988.HK）, (NASDAQ: NVDA), （股票代码：688256）
-_BRACKET_CODE_RE = re.compile(
+_BRACKET_CODE_RE = compile_guarded(
     r"(?P<gap>(?:-[A-Z]{1,2})?\s?)[（(]"
     r"(?:(?:股票代码|证券代码|NYSE|NASDAQ|Nasdaq|HKEX|SEHK|港股)\s*[:：]?\s*)?"
     r"(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK|[A-Z]{2,5})[）)]"
 )
-_LISTED_RE = re.compile(
-    r"(?P<name>[\u4e00-\u9fff]{2,12}?)(?:-[A-Z]{1,2})?[（(](?:股票代码[:：]?\s*)?"
-    r"(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK)[）)]"
-)
+_LISTED_CODE = r"[（(](?:股票代码[:：]?\s*)?(?P<code>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK)[）)]"
+_LISTED_RE = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,12}}?)(?:-[A-Z]{{1,2}})?{_LISTED_CODE}")
+# the lazy name run is tried at every Chinese character: look for a bracketed code first
+_LISTED_HINT_RE = re.compile(_LISTED_CODE)
+
+
+_NAME_CHARS = r"\u4e00-\u9fff（）()A-Za-z0-9"  # what an unseen Chinese legal name is made of
+_NAME_RUN_END_RE = re.compile(rf"[{_NAME_CHARS}]+\Z")
 
 
 def new_id(kind: str, name: str) -> str:
@@ -58,22 +64,24 @@ class EntityRules:
     def __init__(self, kb: KnowledgeBase) -> None:
         cues = load_lexicon("cues")["entities"]
         self.kb = kb
+        self._families: dict[str, frozenset[str]] = {}
         self.gazetteer = Gazetteer.from_kb(kb)
         self.weak_follow = tuple(cues["weak_follow_zh"])
         self.weak_block_prev = set(cues["weak_block_prev_zh"])
         suffixes = alternation(cues["zh_legal_suffixes"])
-        self.zh_legal = re.compile(rf"[\u4e00-\u9fff（）()A-Za-z0-9]{{2,40}}?(?:{suffixes})")
+        self.zh_legal = re.compile(rf"[{_NAME_CHARS}]{{2,40}}?(?:{suffixes})")
         # the lazy name run is tried at every character: look for a suffix first
         self.zh_legal_hint = re.compile(suffixes)
+        self.zh_legal_ahead = re.compile(f"(?=(?:{suffixes}))")
         self.zh_cut = re.compile(alternation(cues["zh_left_cuts"]))
         self.zh_block = tuple(cues["zh_suffix_block_prefix"])
         en_suffix = alternation(cues["en_legal_suffixes"])
-        self.en_legal = re.compile(rf"\b(?:[A-Z][\w&'.-]*\s+){{1,4}}(?:{en_suffix})(?![\w])")
+        self.en_legal = compile_guarded(rf"\b(?:[A-Z][\w&'.-]*\s+){{1,4}}(?:{en_suffix})(?![\w])")
         self.en_suffixes = tuple(cues["en_legal_suffixes"])
         self.en_stop = set(cues["en_org_stop"])
         self.tickers = {ticker_key(t): e for e in kb.of_kind("company") for t in e.tickers}
         tick = load_lexicon("cues")["tickers"]["exchange_prefix"]
-        self.ticker_re = re.compile(
+        self.ticker_re = compile_guarded(
             rf"(?:(?:{alternation(tick)})\s*[:：]?\s*)?"
             r"(?<![A-Za-z0-9.])(?P<t>\d{6}(?:\.S[HZ])?|\d{4,5}\.HK|[A-Z]{2,5})(?![A-Za-z0-9])"
         )
@@ -83,7 +91,7 @@ class EntityRules:
         text = norm_text(doc)
         hits = self.gazetteer.find(text)
         strong = {h.alias.entry.id for h in hits if not h.alias.weak}
-        families = set().union(*(self.kb.family(i) for i in strong)) if strong else set()
+        families = set().union(*map(self._family, strong)) if strong else set()
         out = []
         for hit in hits:
             if hit.alias.weak and not self._weak_ok(doc, hit, families):
@@ -91,6 +99,13 @@ class EntityRules:
             entry = hit.alias.entry
             out.append(Candidate(hit.start, hit.end, entry.kind, entry.id, entry.name, True, 3))
         return out
+
+    def _family(self, entry_id: str) -> frozenset[str]:
+        """`kb.family`, once per entry (the KB does not change under the rules)."""
+        found = self._families.get(entry_id)
+        if found is None:
+            found = self._families[entry_id] = frozenset(self.kb.family(entry_id))
+        return found
 
     def _weak_ok(self, doc: Doc, hit: Hit, families: set[str]) -> bool:
         if hit.alias.entry.id in families:
@@ -127,8 +142,8 @@ class EntityRules:
     def listed_candidates(self, text: str) -> list[Candidate]:
         """Unseen listed companies named with their code: 贵州茅台（600519）."""
         out: list[Candidate] = []
-        if "（" not in text and "(" not in text:
-            return out  # the lazy name run would be tried at every Chinese character
+        if not _LISTED_HINT_RE.search(text):
+            return out
         for m in _LISTED_RE.finditer(text):
             code = m["code"]
             if ticker_key(code) in self.tickers:
@@ -151,7 +166,7 @@ class EntityRules:
         out: list[Candidate] = []
         if not self.zh_legal_hint.search(text):
             return out
-        for m in self.zh_legal.finditer(text):
+        for m in self._zh_legal_matches(text):
             start = self._cut_left(text, m.start(), m.end())
             name = text[start : m.end()]
             if len(name) < 4 or name.startswith(self.zh_block) or not is_cjk(name[0]):
@@ -160,6 +175,25 @@ class EntityRules:
                 Candidate(start, m.end(), "company", new_id("company", name), name, False, 1)
             )
         return out
+
+    def _zh_legal_matches(self, text: str) -> Iterator[re.Match[str]]:
+        """`self.zh_legal.finditer(text)`, trying only the starts that can reach a suffix: a
+        name is 2-40 name characters right before one, so the first suffix at or after
+        `pos + 2` (q) bounds where the next match can start, and the earliest start is where
+        the run of name characters ending at q begins."""
+        pos = 0
+        while (ahead := self.zh_legal_ahead.search(text, pos + 2)) is not None:
+            q = ahead.start()
+            run = _NAME_RUN_END_RE.search(text, max(pos, q - 40), q)
+            if run is not None and q - run.start() >= 2:
+                m = self.zh_legal.match(text, run.start())
+                if m is None:  # not expected; the plain scan is always right
+                    yield from self.zh_legal.finditer(text, pos)
+                    return
+                yield m
+                pos = m.end()
+            else:  # no name ends at q: the next match needs a later suffix
+                pos = max(pos, q - 1)
 
     def _cut_left(self, text: str, start: int, end: int) -> int:
         cut = start
@@ -287,7 +321,7 @@ def make_kb_entities(nlp: Language, name: str, lang: str, rules: EntityRules) ->
     return KbEntities(rules, lang)
 
 
-class KbEntities:
+class KbEntities(BatchPipe):
     def __init__(self, rules: EntityRules, lang: str) -> None:
         self.rules = rules
         self.lang = lang

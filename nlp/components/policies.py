@@ -12,14 +12,17 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from nlp.components.entities import new_id
-from nlp.components.extensions import doc_text, norm_text, sentences
+from nlp.components.extensions import BatchPipe, doc_text, norm_text, sentences
 from nlp.dates import find_dates
 from nlp.kb import KnowledgeBase, load_kb
 from nlp.lexicon import alternation, load_lexicon
 from nlp.normalize import to_simplified
+from nlp.prefilter import compile_guarded
 from nlp.text import slug
 from nlp.types import Entity, PolicyInfo
 
+# the year in brackets every document number has: the lazy prefix run is tried only after it
+_DOC_YEAR_RE = re.compile(r"[〔［\[【(（](?:19|20)\d{2}[〕］\]】)）]")
 DOC_NUMBER_RE = re.compile(
     r"[\u4e00-\u9fff]{1,8}[〔［\[【(（](?:19|20)\d{2}[〕］\]】)）]\s*(?:\d+|[A-Za-z]+)号"
 )
@@ -35,14 +38,18 @@ class PolicyRules:
         heads, tails = alternation(lex["en_title_heads"]), alternation(lex["en_title_tails"])
         cap = r"[A-Z][\w-]*"
         link = r"(?:for|on|of|to|the|and|in|by)"
-        self.en_title_re = re.compile(
+        self.en_title_re = compile_guarded(
             rf"\b(?:(?:{heads})(?:\s+{link})+(?:\s+(?:{cap}|{link}))*\s+{cap}"
             rf"|{cap}\s+(?:(?:and|of|for|on)\s+)?(?:{cap}\s+){{0,4}}(?:{tails})\b(?:\s+of\s+\d{{4}})?)"
         )
         self.by_title = {slug(to_simplified(n)): e for e in kb.of_kind("policy") for n in e.names()}
         self.issuer_prefixes: dict[str, str] = lex["issuer_prefixes"]
-        self.issued_re = re.compile(alternation(lex["issued_verbs_zh"] + lex["issued_verbs_en"]))
-        self.effective_re = re.compile(alternation(lex["effective_zh"] + lex["effective_en"]), re.I)
+        self.issued_re = compile_guarded(
+            alternation(lex["issued_verbs_zh"] + lex["issued_verbs_en"])
+        )
+        self.effective_re = compile_guarded(
+            alternation(lex["effective_zh"] + lex["effective_en"]), re.I
+        )
 
     def run(self, doc: Doc, published: date | None) -> tuple[list[PolicyInfo], list[Entity]]:
         text, original = norm_text(doc), doc_text(doc)
@@ -93,7 +100,7 @@ class PolicyRules:
         s0, s1 = next(((s, e) for s, e in sentences(doc) if s <= start < e), (0, len(text)))
         sent = text[s0:s1]
         entry = self.kb.get(ident)
-        number = DOC_NUMBER_RE.search(sent)
+        number = DOC_NUMBER_RE.search(sent) if _DOC_YEAR_RE.search(sent) else None
         doc_number = number.group() if number else (entry.doc_number if entry else None)
         issuer = self._issuer(doc_number, entities, s0, start) or (entry.issuer if entry else None)
         issued, effective = self._dates(sent, published)
@@ -165,7 +172,7 @@ def make_policies(nlp: Language, name: str, rules: PolicyRules) -> Policies:
     return Policies(rules)
 
 
-class Policies:
+class Policies(BatchPipe):
     def __init__(self, rules: PolicyRules) -> None:
         self.rules = rules
 

@@ -21,16 +21,17 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp.components.extensions import doc_text, norm_text, sentences
+from nlp.components.extensions import BatchPipe, doc_text, norm_text, sentences
 from nlp.lexicon import load_lexicon
-from nlp.text import clause_bounds
+from nlp.prefilter import compile_guarded
+from nlp.text import ascii_fold, clause_bounds
 from nlp.types import Risk, RiskCategory
 
 Span = tuple[int, int]
@@ -54,8 +55,7 @@ class Role:
     end_boundary: bool  # … and end at one
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: thousands are made per document
     start: int
     end: int
     role: Role
@@ -93,7 +93,7 @@ class RiskRules:
             words = [str(w) for w in (*spec["zh"], *spec["en"])]
             regexes = [w[3:] for w in words if w.startswith("re:")]
             if regexes:
-                self.regex_cues[cat] = re.compile("|".join(f"(?:{r})" for r in regexes), re.I)
+                self.regex_cues[cat] = compile_guarded("|".join(f"(?:{r})" for r in regexes), re.I)
             self._add(
                 [w for w in spec["zh"] if not str(w).startswith("re:")],
                 Role(CUE, cat, False, False),
@@ -127,7 +127,7 @@ class RiskRules:
     # -- finding ------------------------------------------------------------------------------
     def hits(self, text: str) -> list[Hit]:
         """Every word of the lexicon in `text` (simplified copy), boundaries checked."""
-        folded = text.translate(_FOLD)
+        folded = ascii_fold(text)
         out = []
         for last, (length, roles) in self.automaton.iter(folded):
             end = last + 1
@@ -241,7 +241,7 @@ def make_risks(nlp: Language, name: str, rules: RiskRules) -> Risks:
     return Risks(rules)
 
 
-class Risks:
+class Risks(BatchPipe):
     def __init__(self, rules: RiskRules) -> None:
         self.rules = rules
 

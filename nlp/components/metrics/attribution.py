@@ -13,12 +13,20 @@ from dataclasses import replace
 
 from nlp.components.metrics.grammar import Found
 from nlp.lexicon import alternation
+from nlp.prefilter import compile_guarded
 from nlp.text import clause_bounds
 from nlp.types import Entity
 
 NON_SUBJECT_SECTORS = {"research", "broker"}
 FOREIGN_AGENCIES = ("us-", "eu-", "uk-", "bis", "ftc", "nist", "white-house")
 _LIST_JOIN_RE = re.compile(r"^\s*(?:和|与|及|以及|、|,|，|and|&|as well as)\s*$", re.I)
+_RESPECTIVELY_RE = compile_guarded(r"分别|各自|respectively", re.I)
+_EACH_RE = compile_guarded(
+    r"(?<![平日月周人])均(?!价|值|衡|匀)|都|\bboth\b|\beach\b(?!\s+(?:day|week|month|year|minute))",
+    re.I,
+)
+_FOR_MODEL_RE = re.compile(r"(?:[^,;.]|\.(?=\d)){0,48}?\b(?:for|on|of)\s+(?:the\s+|its\s+)?")
+_VENUE_BEFORE_RE = re.compile(r"\b(?:on|via|through)\s+(?:the\s+)?$", re.I)
 
 
 class Attribution:
@@ -64,12 +72,8 @@ class Attribution:
     ) -> list[Found]:
         """ "A和B的…分别为X和Y" pairs in order; "A和B…均为X" gives X to each."""
         sent = text[s0:s1]
-        resp = re.search(r"分别|各自|respectively", sent, re.I)
-        each = re.search(
-            r"(?<![平日月周人])均(?!价|值|衡|匀)|都|\bboth\b|\beach\b(?!\s+(?:day|week|month|year|minute))",
-            sent,
-            re.I,
-        )
+        resp = _RESPECTIVELY_RE.search(sent)
+        each = _EACH_RE.search(sent)
         if not (resp or each) or not found:
             return found
         cut = s0 + (resp or each).start()  # type: ignore[union-attr]
@@ -125,9 +129,7 @@ class Attribution:
         if cands is None:
             cands = self._candidates(text, s0, s1, ents)
         c0, c1 = clause_bounds(text, pos, s0, s1)
-        for_model = re.match(
-            r"(?:[^,;.]|\.(?=\d)){0,48}?\b(?:for|on|of)\s+(?:the\s+|its\s+)?", text[pos:c1]
-        )
+        for_model = _FOR_MODEL_RE.match(text[pos:c1])
         if for_model:  # "a 3x price cut for GPT-4o", "a 50 per cent discount on Claude …"
             at = pos + for_model.end()
             named = [c for c in cands if c[0] == at and c[4] == "model"]
@@ -155,7 +157,7 @@ def _venue(text: str, e: Entity) -> bool:
     if e.type != "company":
         return False
     before = text[max(0, e.start - 12) : e.start]
-    if re.search(r"\b(?:on|via|through)\s+(?:the\s+)?$", before, re.I):
+    if _VENUE_BEFORE_RE.search(before):
         return True
     return before.endswith("在") and text.startswith(("上", "平台上", "平台"), e.end)
 

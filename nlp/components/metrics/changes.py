@@ -14,6 +14,7 @@ from nlp.components.metrics.grammar import PCT, Found
 from nlp.components.metrics.prices import PriceGrammar
 from nlp.lexicon import alternation
 from nlp.numbers import change_fraction, discount_to_change, parse_number
+from nlp.prefilter import compile_guarded
 from nlp.text import clause_bounds
 from nlp.types import Side
 
@@ -32,7 +33,7 @@ _COMPARE_BEFORE_RE = re.compile(
 )
 _COMPARE_AFTER_RE = re.compile(r"[^，,。；;.]{0,30}?\b(?:than|versus|vs\.?)\b", re.I)
 # every price-change form has one of these; sentences without one skip the big alternation
-_CHANGE_HINT_RE = re.compile(
+_CHANGE_HINT_RE = compile_guarded(
     r"[%％折半成]|腰斩|分之|per\s?cent|half|halv|fold|third|quarter|fifth|tenth|\d\s*[xX×]|1\s*/\s*\d",
     re.I,
 )
@@ -108,6 +109,8 @@ class ChangeGrammar(PriceGrammar):
         sent = text[s0:s1]
         if not ai_doc or not _CHANGE_HINT_RE.search(sent):
             return []
+        if not self.price_ctx_re.search(sent) and not self.self_price_re.search(sent):
+            return []  # a change needs a price word in its clause, the sentence or its match
         out = []
         for m in self.change_re.finditer(sent):
             value = self._change_value(m)
@@ -147,7 +150,7 @@ class ChangeGrammar(PriceGrammar):
                     value,
                     s0 + a0,
                     s0 + a1,
-                    side=cast(Side | None, side),
+                    side=cast("Side | None", side),
                     condition=condition,
                 )
             )
@@ -159,7 +162,7 @@ class ChangeGrammar(PriceGrammar):
                         change_fraction(float(more["p"]), sign),
                         s0 + more.start("p"),
                         s0 + more.end("p"),
-                        side=cast(Side | None, self._side_of(more["s"])),
+                        side=cast("Side | None", self._side_of(more["s"])),
                         condition=condition,
                     )
                 )

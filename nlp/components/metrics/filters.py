@@ -16,6 +16,10 @@ from nlp.text import clause_bounds
 from nlp.types import Entity
 
 AI_SECTORS = {"ai_model", "cloud", "ai_platform"}
+_PER_BEFORE_RE = re.compile(
+    r"(?:每|/|\bper|\ba|\beach)\s*(?:输入|输出|input|output|prompt)?\s*$", re.I
+)
+_MONEY_AFTER_RE = re.compile(r"\s*(?:个)?\s*(?:tokens?|Tokens?|词元)?\s*(?:元|美元|\$|收费|计费)")
 
 
 class Filters:
@@ -41,20 +45,13 @@ class Filters:
 
     def _not_volume(self, sent: str, qs: int, qe: int) -> bool:
         before = sent[max(0, qs - 8) : qs]
-        if re.search(
-            r"(?:每|/|\bper|\ba|\beach)\s*(?:输入|输出|input|output|prompt)?\s*$", before, re.I
-        ):
+        if _PER_BEFORE_RE.search(before):
             return True
         c0, c1 = clause_bounds(sent, qs, 0, len(sent))
         near = sent[max(c0, qs - 24) : min(c1, qe + 16)]
         if self.not_volume_re.search(near):
             return True
-        return bool(
-            re.match(
-                r"\s*(?:个)?\s*(?:tokens?|Tokens?|词元)?\s*(?:元|美元|\$|收费|计费)",
-                sent[qe : qe + 12],
-            )
-        )
+        return bool(_MONEY_AFTER_RE.match(sent[qe : qe + 12]))
 
     def _not_token_price(self, sent: str, m: re.Match[str]) -> bool:
         """GPU hours, seats, subscriptions: a money amount priced per something else."""

@@ -15,6 +15,8 @@ from nlp.lexicon import alternation, cue_pattern
 from nlp.text import clause_bounds
 from nlp.types import Period
 
+_AGO_AFTER_RE = re.compile(r"\s*(?:ago|earlier|before|前|以前)")
+
 
 class PeriodGrammar:
     def _build_periods(self, lex: dict) -> None:
@@ -34,11 +36,13 @@ class PeriodGrammar:
         c0, c1 = clause_bounds(sent, qs, 0, len(sent))
         m0, _ = clause_bounds(sent, match_start, 0, len(sent))
         chunks = ((c0, c1), (min(m0, c0), c1), (0, len(sent)))
+        # the cue words the sentence holds at all (each chunk is a part of it)
+        periods = {p: rx for p, rx in self.periods.items() if rx.search(sent)}
         for lo, hi in chunks:
             chunk = sent[lo:hi]
             if self.cumulative_re.search(chunk) and not self.first_period_re.search(sent):
                 return None  # a total, unless it is a first period's (去年全年，…累计…)
-            best = self._nearest_period(self.periods, chunk, lo, qs)
+            best = self._nearest_period(periods, chunk, lo, qs)
             if best:
                 return best
         for lo, hi in chunks:  # no explicit cue: a quarter has none, else 上周/last month…
@@ -57,7 +61,7 @@ class PeriodGrammar:
         best: tuple[int, str] | None = None
         for period, rx in periods.items():
             for m in rx.finditer(chunk):
-                if re.match(r"\s*(?:ago|earlier|before|前|以前)", chunk[m.end() :]):
+                if _AGO_AFTER_RE.match(chunk, m.end()):
                     continue  # "a year ago" dates a figure, it is not a period
                 dist = abs(lo + m.start() - qs)
                 if best is None or dist < best[0]:

@@ -15,6 +15,7 @@ from nlp.components.metrics.grammar import CJK_RE, Found
 from nlp.components.metrics.tariffs import TariffGrammar, complement
 from nlp.lexicon import alternation
 from nlp.numbers import parse_number, per_million, per_unit_count
+from nlp.prefilter import compile_guarded
 from nlp.text import clause_bounds
 from nlp.types import Currency, Side
 
@@ -29,6 +30,9 @@ _BEYOND_RE = re.compile(
     re.I,
 )
 _SLASH_RE = re.compile(r"\s*/\s*")
+_RESPECTIVELY_RE = compile_guarded(r"分别|respectively", re.I)
+_NOT_TOKENS_AFTER_RE = re.compile(r"[克米瓦卡次人件张台]")
+_CLAUSE_MARK_RE = re.compile(r"[，,；;]")
 _SIDE_WORD = r"(?:cached input|cache hits?|input|output|prompt|completion|输入|输出)"
 _SIDE_LIST_RE = re.compile(
     rf"[^.;。；]{{0,30}}?[(（]?\s*(?P<list>{_SIDE_WORD}(?:\s*/\s*{_SIDE_WORD})+)\s*[)）]?", re.I
@@ -103,7 +107,7 @@ class PriceGrammar(TariffGrammar, Filters):
                     s0 + m.start(),
                     s0 + m.end(),
                     currency=currency,
-                    side=cast(Side | None, side),
+                    side=cast("Side | None", side),
                     condition=condition,
                 )
             )
@@ -125,7 +129,7 @@ class PriceGrammar(TariffGrammar, Filters):
             if len(words) == j - i + 1:
                 for k, word in enumerate(words):
                     side = self._side_of(word)
-                    out[i + k] = replace(out[i + k], side=cast(Side | None, side))
+                    out[i + k] = replace(out[i + k], side=cast("Side | None", side))
             i = j + 1
         return out
 
@@ -139,7 +143,7 @@ class PriceGrammar(TariffGrammar, Filters):
             return has_tok
         if not cnt:
             return False
-        if re.match(r"[克米瓦卡次人件张台]", sent[p.end() : p.end() + 1]):
+        if _NOT_TOKENS_AFTER_RE.match(sent[p.end() : p.end() + 1]):
             return False
         million = cnt.lower() in ("百万", "100万", "一百万", "million", "1m", "1 m", "1 million")
         if (p["side0"] or p["side"]) and million:
@@ -159,7 +163,7 @@ class PriceGrammar(TariffGrammar, Filters):
             p
             for p in pers
             if 0 <= p.start() - m.end() <= 3
-            and not re.search(r"[，,；;]", p.group() + " ")
+            and not _CLAUSE_MARK_RE.search(p.group() + " ")
             and p.group()[:1] in "/pP"
         ]
         if adjacent:
@@ -185,11 +189,11 @@ class PriceGrammar(TariffGrammar, Filters):
         i: int,
         latin: bool,
     ) -> str | None:
-        if re.search(r"分别|respectively", sent, re.I):  # 输入和输出价格分别为0.8元和2元
+        if _RESPECTIVELY_RE.search(sent):  # 输入和输出价格分别为0.8元和2元
             sides = [self._side_of(x.group()) for x in self._side_iter(sent[: moneys[0].start()])]
             if len(sides) >= len(moneys) > 1:
                 return sides[len(sides) - len(moneys) + i]
-            resp = re.search(r"分别|respectively", sent[moneys[-1].end() :], re.I)
+            resp = _RESPECTIVELY_RE.search(sent[moneys[-1].end() :])
             tail = sent[moneys[-1].end() : moneys[-1].end() + resp.start()] if resp else ""
             after = [self._side_of(x.group()) for x in self._side_iter(tail)]
             if len(after) == len(moneys) > 1:  # "$0.25 and $2 per million input and output

@@ -17,12 +17,14 @@ from nlp.components.metrics.volumes import VolumeGrammar
 from nlp.dates import find_dates, resolve_as_of
 from nlp.lexicon import alternation, load_lexicon
 from nlp.numbers import parse_quantity
+from nlp.prefilter import guarded
 from nlp.text import clause_bounds
 from nlp.types import Metric
 
 
 class MetricRules(VolumeGrammar, ChangeGrammar, Attribution):
-    def __init__(self) -> None:
+    def __init__(self, guard: bool = True) -> None:
+        """`guard=False` keeps the patterns as written (to compare them with guarded ones)."""
         lex = load_lexicon("metrics")
         self.lex = lex
         tok = alternation(lex["token_words"])
@@ -45,6 +47,17 @@ class MetricRules(VolumeGrammar, ChangeGrammar, Attribution):
         self._build_change(lex)
         self._build_tariffs(lex)
         self._build_attribution(lex)
+        if guard:
+            self._guard_patterns()
+
+    def _guard_patterns(self) -> None:
+        """Every pattern behind its first-character guard (`nlp.prefilter`): the cue
+        alternations are case-insensitive, so `re` would try each at every character."""
+        for name, value in list(vars(self).items()):
+            if isinstance(value, re.Pattern):
+                setattr(self, name, guarded(value))
+            elif isinstance(value, dict) and all(isinstance(v, re.Pattern) for v in value.values()):
+                setattr(self, name, {k: guarded(v) for k, v in value.items()})
 
     def run(self, doc: Doc, published: date | None) -> list[Metric]:
         text, original = norm_text(doc), doc_text(doc)

@@ -5,14 +5,16 @@ hours, thinking and batch modes, and context-length tiers (0-32K, "longer than 2
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from nlp.components.metrics.grammar import CJK_RE
 from nlp.lexicon import alternation
+from nlp.prefilter import compile_guarded
 from nlp.text import clause_bounds
 
 # a context length: 32k, 32K, 32,000, 128千, 1M (in thousands of tokens via `_kilo`)
 _LEN = r"\d+(?:,\d{3})*(?:\.\d+)?\s*(?:[kKmM](?![A-Za-z])|千|万)?"
-_TIER_RE = re.compile(
+_TIER_RE = compile_guarded(
     rf"(?P<lo>{_LEN})\s*(?:-|–|~|～|至|到|,|，|and|to)\s*(?P<hi>{_LEN})\s*(?:tokens?)?\s*[\]）)]?"
     rf"|(?:≤|<=|不超过|小于等于|up to|within|under|below|less than|不足)\s*(?P<le>{_LEN})"
     rf"|(?P<le2>{_LEN})\s*(?:tokens?\s*)?(?:及)?(?:以内|以下|or less|or fewer|or below)"
@@ -24,7 +26,7 @@ _CLOCK_RE = re.compile(
     r"(?P<h>\d{1,2}):\d{2}\s*(?:-|–|—|~|至|到|to|and)\s*(?:早上|凌晨|次日|早)?\s*\d{1,2}:\d{2}"
     r"\s*(?P<utc>UTC)?"
 )
-_TIER_CTX_RE = re.compile(
+_TIER_CTX_RE = compile_guarded(
     r"上下文|输入长度|长度|区间|档|提示|context|prompts?|input(?:s)? (?:of|longer|up|under)|tier"
     r"|[\[(（]",
     re.I,
@@ -34,11 +36,38 @@ _TIER_CTX_RE = re.compile(
 _TOKEN_LEN_RE = re.compile(r"\d\s*(?:[kK]|千|万)(?![A-Za-z])|\d\s*tokens?\b", re.I)
 
 
+# what every context tier holds: a length with a unit (32k, 128千) or of 1,000 and more
+_TIER_LEN_RE = re.compile(r"\d\s*(?:[kKmM]|千|万)|\d{4}|\d,\d{3}", re.I)
+
+
+class SentenceCues(NamedTuple):
+    """The tariff cues a sentence can hold at all (each figure looks in a part of it)."""
+
+    conditions: tuple[tuple[str, re.Pattern[str]], ...]  # the cue words that occur in it
+    tiers: bool  # a length a context tier could be read from
+    clock: bool  # a time of day (hh:mm)
+
+
 class TariffGrammar:
     def _build_tariffs(self, lex: dict) -> None:
         self.conditions = {
             k: re.compile(alternation(v), re.I) for k, v in lex["conditions"].items()
         }
+        self._cue_memo: tuple[str, SentenceCues] | None = None
+
+    def _cues(self, sent: str) -> SentenceCues:
+        """Checked once per sentence (its prices and changes each look in several windows of
+        it): a literal cue word absent from the sentence is absent from every window."""
+        memo = self._cue_memo
+        if memo is not None and memo[0] == sent:
+            return memo[1]
+        cues = SentenceCues(
+            tuple((k, rx) for k, rx in self.conditions.items() if rx.search(sent)),
+            bool(_TIER_LEN_RE.search(sent)),
+            ":" in sent,
+        )
+        self._cue_memo = (sent, cues)
+        return cues
 
     def _condition(self, sent: str, start: int, end: int, stop: int | None = None) -> str | None:
         """The tariff a figure at [start, end) belongs to: in English a cue right after it
@@ -65,9 +94,10 @@ class TariffGrammar:
         """The first (or last) condition cue in sent[lo:hi] as (position, condition); a
         "standard" cue counts, as condition None. A context tier starting before `hi` may
         run on to `reach` ("… for inputs of up to 32,000 tokens")."""
+        cues = self._cues(sent)
         hits: list[tuple[int, str | None]] = []
         spans: list[tuple[int, int]] = []
-        for name, rx in self.conditions.items():
+        for name, rx in cues.conditions:
             for m in rx.finditer(sent, lo, hi):
                 hits.append((m.start(), None if name == "standard" else name))
                 spans.append(m.span())
@@ -77,7 +107,7 @@ class TariffGrammar:
             for h, (a, b) in zip(hits, spans, strict=True)
             if not any(x <= a and b <= y and (x, y) != (a, b) for x, y in spans)
         ]
-        for m in _TIER_RE.finditer(sent, lo, max(hi, reach or hi)):
+        for m in _TIER_RE.finditer(sent, lo, max(hi, reach or hi)) if cues.tiers else ():
             tier = _tier(m)
             ctx = sent[max(0, m.start() - 16) : m.end() + 4]
             if (
@@ -86,7 +116,7 @@ class TariffGrammar:
                 and (_TIER_CTX_RE.search(ctx) or _TOKEN_LEN_RE.search(m.group()))
             ):
                 hits.append((m.start(), tier))
-        for m in _CLOCK_RE.finditer(sent, lo, hi):
+        for m in _CLOCK_RE.finditer(sent, lo, hi) if cues.clock else ():
             hour = int(m["h"])
             if hour in (0, 1, 22, 23) or (m["utc"] and hour == 16):
                 hits.append((m.start(), "off_peak"))  # 00:30-08:30 Beijing time

@@ -24,6 +24,10 @@ _YEAR_AGO_EN = re.compile(
     re.I,
 )
 
+_STOP_RE = re.compile(r"[。；;!?！？$￥¥]|\.(?!\d)")
+_COMMA_RE = re.compile(r"[，,；;]")
+_PCT_OR_MONEY_RE = re.compile(r"\s*(?:%|％|元|美元)")
+_YEAR_AGO_WORD_RE = re.compile(r"一年前|去年同期|上年同期")
 _AND_LOW_RE = re.compile(r"(\d+(?:\.\d+)?)\s*and\s*$")
 _BETWEEN_RE = re.compile(r"\bbetween\s*$", re.I)
 
@@ -144,7 +148,7 @@ class VolumeGrammar(PeriodGrammar, Filters):
         crossed only by a volume noun (Token调用量增长60%，月调用量超过3万亿)."""
         out = []
         for t in self.token_re.finditer(sent):
-            stop = re.search(r"[。；;!?！？$￥¥]|\.(?!\d)", sent[t.end() :])
+            stop = _STOP_RE.search(sent[t.end() :])
             hi = t.end() + min(64, stop.start() if stop else len(sent))
             for m in self.verb_qty_re.finditer(sent, t.end(), hi):
                 gap = sent[t.end() : m.start()]
@@ -167,7 +171,7 @@ class VolumeGrammar(PeriodGrammar, Filters):
         out: list[Found] = []
         pos = last.end - s0
         while True:
-            comma = re.search(r"[，,；;]", sent[pos:])
+            comma = _COMMA_RE.search(sent[pos:])
             if comma is None:
                 break
             at = pos + comma.end()
@@ -195,7 +199,7 @@ class VolumeGrammar(PeriodGrammar, Filters):
             if m is None or s0 + m.start("q") in taken:
                 continue
             value = parse_quantity(m["q"])
-            if value is None or value < 1e6 or re.match(r"\s*(?:%|％|元|美元)", sent[m.end("q") :]):
+            if value is None or value < 1e6 or _PCT_OR_MONEY_RE.match(sent[m.end("q") :]):
                 continue
             g = replace(f, value=value, start=s0 + m.start("q"), end=s0 + m.end("q"))
             taken.add(g.start)
@@ -241,13 +245,11 @@ class VolumeGrammar(PeriodGrammar, Filters):
         zh = list(self.year_ago_zh_re.finditer(sent)) + list(self.from_zh_re.finditer(sent))
         for m in zh + list(self.year_ago_en_re.finditer(sent)):
             qs, qe = m.start("q"), m.end("q")
-            ago = self._year_ago(sent, qs, qe) or bool(
-                re.match(r"一年前|去年同期|上年同期", m.group())
-            )
+            ago = self._year_ago(sent, qs, qe) or bool(_YEAR_AGO_WORD_RE.match(m.group()))
             if qs in taken or not (ago or qs > first or m.re is not self.year_ago_en_re):
                 continue  # "from X" before any current figure is a range start, not a figure
             value = parse_quantity(m["q"])
-            if value is None or value < 1e6 or re.match(r"\s*(?:%|％|元|美元)", sent[qe:]):
+            if value is None or value < 1e6 or _PCT_OR_MONEY_RE.match(sent[qe:]):
                 continue
             taken.add(qs)
             out.append(
