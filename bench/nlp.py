@@ -155,7 +155,7 @@ def stage_table(
     row = f"{'baseline':<16}"
     for lang, texts in corpora.items():
         name, base = baselines[lang]
-        row += f"{base * 1000 / len(texts):>12.2f}{name[:7]:>7}{1:>8.2f}"
+        row += f"{base * 1000 / len(texts):>12.2f}{name[:6]:>7}{1:>8.2f}"
     lines.append(row)
     return "\n".join(lines)
 
