@@ -34,7 +34,13 @@ from api.auth import issue_key
 from api.console.settings import ConsoleSettings
 from api.settings import ApiSettings
 from bench.api import serve
-from bench.graph_corpus import bench_database, entities, write_articles, write_entities
+from bench.graph_corpus import (
+    Popularity,
+    bench_database,
+    entities,
+    write_articles,
+    write_entities,
+)
 from graph import reader
 from graph.access import Graph
 from graph.embedded import free_port
@@ -87,9 +93,10 @@ def main() -> None:
 
     with bench_database(heap_mb=min(args.heap_mb, 4096)) as (driver, neo4j):
         ents = entities(random.Random(1))
+        pop = Popularity.of(ents)  # the corpus' Zipf law: mentions go mostly to the head
         t0 = time.perf_counter()
         write_entities(driver, ents)
-        write_articles(driver, ents, args.articles)
+        write_articles(driver, pop, args.articles)
         nodes, rels = reader.counts(driver)
         print(f"graph: {nodes:,} nodes, {rels:,} relationships ({args.articles:,} articles) "
               f"written in {time.perf_counter() - t0:.0f}s", flush=True)
@@ -100,7 +107,7 @@ def main() -> None:
                          clock=clock)
         port = free_port()
         server = serve(app, port)
-        popular = [e.id for e in ents[:300]]
+        popular = [e.id for e in pop.ranked[:300]]
         ids = [rng.choice(popular) for _ in range(args.requests)]
         pages: dict[str, tuple[list[str], list[str]]] = {
             "Today": (["/console/"] * args.requests,

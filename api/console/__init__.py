@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from neo4j.exceptions import DriverError, Neo4jError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.console import pages
+from api.console import alert_pages, pages
 from api.console.cache import TtlCache
 from api.console.render import page
 from api.console.security import (
@@ -61,6 +61,7 @@ def build(parent: FastAPI, settings: ConsoleSettings | None = None) -> FastAPI:
     console = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     console.state = parent.state
     console.include_router(pages.router, prefix=PREFIX)
+    console.include_router(alert_pages.router, prefix=PREFIX)
     console.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="static")
     console.add_api_route(f"{PREFIX}/vendor/{{name}}", _vendor, methods=["GET"])
     console.add_middleware(Shield, keys=keys)

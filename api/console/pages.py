@@ -325,35 +325,6 @@ def corrections_export(principal: Viewer, reads: ReadsDep) -> Response:
                         "content-disposition": 'attachment; filename="corrections.jsonl"'})
 
 
-# --- Alerts ---------------------------------------------------------------------------------------
-
-
-@router.get("/alerts")
-def alerts(request: Request, principal: Viewer, graph_: GraphDep,
-           status: Annotated[str | None, Query(pattern="^(open|acknowledged)$")] = None,
-           fmt: Format = "csv") -> Response:
-    items = [views.alert_view(a) for a in outbox.list_alerts(
-        graph_, principal.owner, status=status, limit=200)]
-    table = views.alert_table(items)
-    if (file := download([table], request.query_params.get("download"), fmt)) is not None:
-        return file
-    return page(request, "alerts.html", items=items, filter_status=status, table=table)
-
-
-@router.post("/alerts/{alert_id}/acknowledge")
-async def acknowledge(request: Request, alert_id: str, principal: Viewer, keys: KeysDep,
-                      graph_: GraphDep, clock: ClockDep) -> Response:
-    await checked_form(request, keys, request.state.nonce)
-    need(principal, "analyst")
-    row = await run_in_threadpool(outbox.ack_alert, graph_, principal.owner, alert_id,
-                                  principal.key_id, clock())
-    if row is None:
-        return page(request, "missing.html", status=404, what=alert_id)
-    if request.headers.get("hx-request"):
-        return page(request, "_alert_row.html", a=views.alert_view(row))
-    return RedirectResponse("/console/alerts", status_code=303)
-
-
 # --- Sources --------------------------------------------------------------------------------------
 
 

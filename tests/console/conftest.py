@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +27,12 @@ import uvicorn
 from neo4j import Driver
 
 from alerts.clock import ManualClock
+from alerts.delivery import DeliveryWorker
+from alerts.settings import AlertSettings
+from api.deps import Services
 from graph.embedded import free_port
 from graph.settings import Neo4jSettings
+from tests.alerts.receiver import Receiver
 from tests.conftest import TEST_ADMIN_KEY, load_sample_graph
 from tests.crawlers.site import FixtureSite
 
@@ -42,11 +47,18 @@ SCRIPT_ARTICLE = "art-zh-script"
 pytestmark = [pytest.mark.neo4j, pytest.mark.http]
 
 
+# the service's delivery settings: loopback receivers allowed (the SSRF guard refuses them
+# otherwise), short polls so a replay is sent within a moment
+ALERT_SETTINGS = AlertSettings(allow_list=["127.0.0.1/32"], poll_interval_s=0.1,
+                               attempt_timeout_s=5.0, retry_time_scale=0.001)
+
+
 @dataclass(frozen=True)
 class Console:
     base: str
     admin_key: str
     reader_key: str
+    clock: ManualClock
 
 
 def _write_script_article(driver: Driver, database: str | None) -> None:
@@ -93,7 +105,23 @@ def console(driver: Driver, neo4j_settings: Neo4jSettings,
     load_sample_graph(driver, neo4j_settings.database)
     _write_script_article(driver, neo4j_settings.database)
     api = ApiSettings(admin_key=TEST_ADMIN_KEY, rate_per_min=0, key_cache_s=0)
-    app = create_app(neo4j_settings, api_settings=api, clock=ManualClock(NOW))
+    clock = ManualClock(NOW)
+
+    @contextmanager
+    def services(drv: Driver) -> Iterator[Services]:
+        """What `tokenwatch up` runs beside the API that the alert pages use: the delivery
+        worker (replays) and the alert settings (test sends)."""
+        from graph import outbox
+
+        outbox.apply_alert_schema(drv, neo4j_settings.database)
+        worker = DeliveryWorker(drv, ALERT_SETTINGS, neo4j_settings.database,
+                                clock=clock).start()
+        try:
+            yield Services(delivery_worker=worker, alert_settings=ALERT_SETTINGS)
+        finally:
+            worker.stop(10)
+
+    app = create_app(neo4j_settings, api_settings=api, clock=clock, services=services)
     port = free_port()
     server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                     lifespan="on"))
@@ -112,7 +140,7 @@ def console(driver: Driver, neo4j_settings: Neo4jSettings,
     _crawl_mini(neo4j_settings, tmp_path_factory.mktemp("console-crawl"))
     reader, _ = issue_key(Graph(driver, neo4j_settings.database), "reader", "admin", "console reader")
     try:
-        yield Console(base, TEST_ADMIN_KEY, reader)
+        yield Console(base, TEST_ADMIN_KEY, reader, clock)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
@@ -152,6 +180,15 @@ def signed_in(browser: Any, console: Console) -> Iterator[Any]:
     page.console_errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real webhook receiver on loopback (tests/alerts/receiver.py) that verifies the
+    Standard Webhooks signature with the secrets it is given."""
+    rec = Receiver()
+    yield rec
+    rec.stop()
 
 
 def shot(page: Any, name: str) -> Path:

@@ -123,3 +123,68 @@ def test_today_cache_reuses_then_can_be_off() -> None:
     assert cached.get_or_compute("2025-09-02", compute) == 2  # another day, another entry
     off = TtlCache(0)
     assert off.get_or_compute("k", compute) == 3 and off.get_or_compute("k", compute) == 4
+
+
+# --- the rule editor's form ---------------------------------------------------------------------
+
+
+def _rule_form(**fields: str | list[str]) -> FormData:
+    items: list[tuple[str, str]] = []
+    for key, value in fields.items():
+        for v in value if isinstance(value, list) else [value]:
+            items.append((key.replace("__", "."), v))
+    return FormData(items)
+
+
+def test_every_rule_kind_has_a_form_the_api_accepts() -> None:
+    from api.console import rule_form
+    from api.routes.rules import RuleIn
+
+    required = {"metric": {"metric.condition": "crosses_above", "metric.threshold": "1e14",
+                           "metric.kind": "token_volume"},
+                "spike": {"spike.entities": "deepseek"}}
+    for kind in rule_form.RULE_TYPES:
+        values = rule_form.blank_values(kind) | {"name": f"a {kind} rule"}
+        values |= required.get(kind, {})
+        rule = RuleIn.model_validate(rule_form.rule_body(values))
+        assert rule.condition.type == kind
+    # the spec's own defaults stand where the form left an input empty
+    spike = RuleIn.model_validate(rule_form.rule_body(
+        rule_form.blank_values("spike") | {"name": "s", "spike.entities": "qwen，deepseek"}))
+    assert spike.condition.entities == ["qwen", "deepseek"]  # type: ignore[union-attr]
+    assert spike.condition.factor == 3.0  # type: ignore[union-attr]
+
+
+def test_a_bad_rule_gets_the_api_message_next_to_its_input() -> None:
+    from pydantic import ValidationError
+
+    from api.console import rule_form
+    from api.routes.rules import RuleIn
+
+    values = rule_form.submitted_values(_rule_form(
+        name="cuts", type="metric", enabled="1", metric__condition="price_cut",
+        metric__threshold="half", metric__subjects="deepseek, qwen"))
+    assert values["metric.subjects"] == "deepseek, qwen"  # shown again as typed
+    with pytest.raises(ValidationError) as err:
+        RuleIn.model_validate(rule_form.rule_body(values))
+    [problem] = rule_form.problems(err.value, "metric")
+    assert problem.key == "metric.threshold" and "valid number" in problem.message
+    values["metric.threshold"] = "50"
+    with pytest.raises(ValidationError) as err:
+        RuleIn.model_validate(rule_form.rule_body(values))
+    [problem] = rule_form.problems(err.value, "metric")
+    assert problem.key is None and "use 0.5" in problem.message  # the whole condition's
+    # another kind's inputs in the same form are not read
+    other = rule_form.submitted_values(_rule_form(name="p", type="policy",
+                                                  risk__entities="qwen"))
+    assert "entities" not in rule_form.condition(other)
+
+
+def test_rule_editor_labels_have_chinese() -> None:
+    from api.console import rule_form
+
+    words = set(rule_form.RULE_TYPES) | set(rule_form.SEVERITIES)
+    for fields in rule_form.all_fields().values():
+        words |= {f.name for f in fields} | {c for f in fields for c in f.choices}
+    missing = words - set(i18n.catalogue("zh"))
+    assert not missing, f"no zh label in locales/zh/LC_MESSAGES/console.po: {missing}"

@@ -22,6 +22,15 @@
   function articleLink(id, text) {
     return '<a href="/console/articles/' + encodeURIComponent(id) + '">' + esc(text || id) + "</a>";
   }
+  /* a time axis padded by a day (or 3% of the range) on both sides: a point at either end
+     (or a single point) is drawn whole inside the grid, not cut by its edge */
+  function timeAxis() {
+    function pad(v) { return Math.max(86400000, (v.max - v.min) * 0.03); }
+    return { type: "time", minInterval: 86400000,
+             min: function (v) { return v.min - pad(v); },
+             max: function (v) { return v.max + pad(v); },
+             axisLabel: { formatter: "{yyyy}-{MM}-{dd}", hideOverlap: true } };
+  }
   function dataOf(el) {
     var s = document.getElementById(el.dataset.source);
     return s ? JSON.parse(s.textContent) : null;
@@ -30,8 +39,8 @@
   function volumeChart(el, d, chart) {
     var pts = d.points || [];
     chart.setOption({
-      grid: { left: 70, right: 20, top: 20, bottom: 40 },
-      xAxis: { type: "time", minInterval: 86400000 },
+      grid: { left: 70, right: 30, top: 20, bottom: 40 },
+      xAxis: timeAxis(),
       yAxis: { type: "value", axisLabel: { formatter: volume } },
       tooltip: {
         trigger: "item", enterable: true, confine: true, className: "tip",
@@ -116,7 +125,8 @@
         legend: { data: LABELS.slice(0, 8), top: 0 },
         series: [{ type: "graph", layout: "force", roam: true, draggable: true,
                    force: { repulsion: 180, edgeLength: 90, layoutAnimation: false },
-                   label: { show: true, position: "right" },
+                   label: { show: true, position: "right", width: 220, overflow: "truncate" },
+                   labelLayout: { hideOverlap: true },
                    categories: LABELS.slice(0, 8).map(function (l) { return { name: l }; }),
                    data: list,
                    links: Object.keys(edges).map(function (k) { return edges[k]; }) }]
@@ -158,8 +168,8 @@
   function compareChart(el, d, chart) {
     var fmt = d.kind === "token_volume" ? volume : function (v) { return String(Number(v.toPrecision(4))); };
     chart.setOption({
-      legend: { top: 0 }, grid: { left: 70, right: 20, top: 30, bottom: 30 },
-      xAxis: { type: "time", minInterval: 86400000 },
+      legend: { top: 0 }, grid: { left: 70, right: 30, top: 30, bottom: 30 },
+      xAxis: timeAxis(),
       yAxis: { type: "value", axisLabel: { formatter: fmt } },
       tooltip: {
         trigger: "item", enterable: true, confine: true, className: "tip",
@@ -187,6 +197,9 @@
       var d = dataOf(el), draw = CHARTS[el.dataset.chart];
       if (!d || !draw) { return; }
       var chart = echarts.init(el);
+      // no entry animation: a line "grows" from the left for a second, so the page (and its
+      // screenshot) would show the right-hand points late
+      chart.setOption({ animation: false });
       draw(el, d, chart);
       el.dataset.ready = "1";
       window.addEventListener("resize", function () { chart.resize(); });
@@ -209,6 +222,24 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); wireCorrections(); });
-  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+  /* the rule editor shows the fieldset of the chosen kind only (the server reads only its
+     fields, `<type>.<field>`, so the others may stay in the form) */
+  function wireRuleForms(root) {
+    root.querySelectorAll("select[data-rule-type-select]").forEach(function (select) {
+      if (select.dataset.wired) { return; }
+      select.dataset.wired = "1";
+      function show() {
+        select.form.querySelectorAll("fieldset[data-rule-type]").forEach(function (fs) {
+          fs.hidden = fs.dataset.ruleType !== select.value;
+        });
+      }
+      select.addEventListener("change", show);
+      show();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document); wireCorrections(); wireRuleForms(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); wireRuleForms(document); });
 })();
