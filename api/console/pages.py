@@ -26,11 +26,13 @@ from graph import apikeys, console_reads, explore, outbox, reader
 from graph.console_reads import CORRECTION_KINDS, CorrectionError
 from graph.fulltext import lucene_query
 from graph.labels import ENTITY_LABELS, PUBLIC_LABELS
+from graph.reads import metrics as metric_reads
 from nlp.text import join_title
 
 router = APIRouter()
 Format = Annotated[str, Query(pattern="^(csv|xlsx)$")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SERIES_POINTS = 300  # an entity page charts the newest points of each series
 
 
 def download(tables: Sequence[Table], name: str | None, fmt: str) -> Response | None:
@@ -168,8 +170,9 @@ def entity(request: Request, entity_id: str, principal: Viewer, reads: ReadsDep,
     profile = reader.entity_profile(reads, entity_id)
     if profile is None:
         return page(request, "missing.html", status=404, what=entity_id)
-    volumes = reader.observation_series(reads, entity_id, "token_volume", limit=500)
-    prices = reader.observation_series(reads, entity_id, "token_price", limit=500)
+    # the newest points of each series (the API's /v1/metrics series page through the rest)
+    volumes = metric_reads.recent_series(reads, entity_id, "token_volume", SERIES_POINTS)
+    prices = metric_reads.recent_series(reads, entity_id, "token_price", SERIES_POINTS)
     hood = explore.neighbours(reads, explore.NeighbourQuery(entity_id, depth=1, limit=60))
     tables = [views.series_table("volumes", volumes), views.series_table("prices", prices),
               views.mentions_table(profile.mentions_by_month),

@@ -94,6 +94,23 @@ ORDER BY o.date, o.id
 LIMIT $limit
 """
 
+# the newest $limit observations of a subject's kind, returned oldest first (an entity page's
+# chart): a backwards walk of the (subject_id, kind, date) index, so a hot subject's long
+# history costs the page's rows, not its whole history
+OBSERVATIONS_RECENT: Final = """
+CALL () {
+  MATCH (o:Observation {subject_id: $subject, kind: $kind})
+  WHERE o.date IS NOT NULL
+  RETURN o ORDER BY o.subject_id DESC, o.kind DESC, o.date DESC LIMIT $limit
+}
+MATCH (a:Article)-[rep:REPORTS]->(o)
+OPTIONAL MATCH (a)-[:FROM]->(s:Source)
+RETURN o {.*} AS obs, a.id AS article_id, a.url AS article_url,
+       a.title AS article_title, a.published_at AS published_at, s.id AS source_id,
+       s.name AS source_name, rep.start AS start, rep.end AS end
+ORDER BY o.date, o.id
+"""
+
 # the latest token price per subject and side (as of $as_of), across providers: from the
 # token-price groups' aggregates, never from every price ever reported
 PRICE_COMPARISON: Final = """

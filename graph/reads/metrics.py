@@ -87,6 +87,12 @@ def observation_series(r: Reads, subject: str, kind: str, *, period: str | None 
     return [Observation.of(row) for row in r.rows(query, **params)]
 
 
+def recent_series(r: Reads, subject: str, kind: str, limit: int) -> list[Observation]:
+    """The subject's newest `limit` observations of a kind, oldest first."""
+    rows = r.rows(queries.OBSERVATIONS_RECENT, subject=subject, kind=kind, limit=limit)
+    return [Observation.of(row) for row in rows]
+
+
 def price_comparison(r: Reads, side: str | None, as_of: date | None,
                      subjects: list[str] | None, limit: int) -> list[ProviderQuote]:
     rows = r.rows(queries.PRICE_COMPARISON, side=side, as_of=as_of, subjects=subjects,

@@ -13,6 +13,7 @@ from neo4j import Driver
 from crawlers.types import Article
 from graph import aggregates, curation, db, reader, writer
 from graph.reader import Reads
+from graph.reads import metrics as metric_reads
 from nlp.types import Entity, Extraction, Metric, Risk
 
 pytestmark = pytest.mark.neo4j
@@ -169,3 +170,13 @@ def test_the_migration_backfills_a_database_written_before_the_aggregates(
     profile = reader.entity_profile(Reads(empty_graph), "co-a")
     assert profile is not None and len(profile.recent_articles) == 2
     assert not aggregates.migrate(empty_graph)  # once per database
+
+
+def test_an_entity_page_charts_the_newest_points_of_a_long_series(empty_graph: Driver) -> None:
+    # twelve monthly prices: a page of five shows the last five, oldest first, with sources
+    _write(empty_graph, *(_item(f"rs-{m}", date(2025, m, 3), [("model", "mo-x", 1)],
+                                (_price(float(m), f"2025-{m:02d}-03"),)) for m in range(1, 13)))
+    recent = metric_reads.recent_series(Reads(empty_graph), "mo-x", "token_price", 5)
+    assert [o.value for o in recent] == [8.0, 9.0, 10.0, 11.0, 12.0]
+    assert [o.provenance.article_id for o in recent] == [f"rs-{m}" for m in range(8, 13)]
+    assert metric_reads.recent_series(Reads(empty_graph), "mo-x", "token_volume", 5) == []

@@ -13,6 +13,7 @@ from neo4j import Driver
 
 from crawlers.types import Article
 from graph import cypher, reader, writer
+from graph.cypher import metrics as metric_queries
 from nlp.types import Entity, Extraction, Metric, Risk
 
 pytestmark = pytest.mark.neo4j
@@ -69,6 +70,8 @@ def _hot_queries(entity: str, model: str) -> Queries:
     out = {f"profile {k}": (q, {**p, "window": LIMIT} if "window" in p else p)
            for k, (q, p) in reader.profile_queries(entity, limit=LIMIT).items()}
     out["series"] = reader.series_query(model, "token_volume", limit=LIMIT)
+    out["newest points"] = (metric_queries.OBSERVATIONS_RECENT,
+                            {"subject": model, "kind": "token_volume", "limit": LIMIT})
     for name, as_of in (("latest", None), ("latest as of", datetime(2024, 6, 1).date())):
         out[name] = (cypher.OBSERVATIONS_LATEST, {
             "subject": model, "kind": None, "as_of": as_of, "limit": LIMIT})
