@@ -32,7 +32,7 @@ from nlp.text import join_title
 router = APIRouter()
 Format = Annotated[str, Query(pattern="^(csv|xlsx)$")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SERIES_POINTS = 300  # an entity page charts the newest points of each series
+SERIES_POINTS = 300  # the Entity and Metrics pages chart the newest points of each series
 
 
 def download(tables: Sequence[Table], name: str | None, fmt: str) -> Response | None:
@@ -120,8 +120,8 @@ def _as_of(value: date | None, clock: ClockDep) -> date:
 
 def _today_graph(reads: ReadsDep, keys: KeysDep, day: date) -> tuple[Any, ...]:
     """What Today shows that is the same for every owner (cached for a few seconds)."""
-    series = reader.observation_series(reads, "cn", "token_volume", period="day", until=day,
-                                       limit=1000)
+    series = metric_reads.recent_series(reads, "cn", "token_volume", 1000, until=day,
+                                        period="day")
     models = console_reads.model_volumes(reads, day)
     quotes = reader.price_comparison(reads, None, day, None, 600)
     changes = console_reads.latest_price_changes(reads, sorted({q.subject for q in quotes}),
@@ -387,8 +387,8 @@ def metrics(request: Request, principal: Viewer, reads: ReadsDep, keys: KeysDep,
     the same subject and period that disagree, side by side with their sources."""
     day = _as_of(as_of, clock)
     chosen = _subjects(subjects)
-    series = {s: reader.observation_series(reads, s, kind, side=side or None, until=day,
-                                           limit=500) for s in chosen}
+    series = {s: metric_reads.recent_series(reads, s, kind, SERIES_POINTS, until=day,
+                                            side=side or None) for s in chosen}
     table = views.series_table("compare", [o for obs in series.values() for o in obs])
     if (file := download([table], request.query_params.get("download"), fmt)) is not None:
         return file

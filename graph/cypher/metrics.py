@@ -94,13 +94,14 @@ ORDER BY o.date, o.id
 LIMIT $limit
 """
 
-# the newest $limit observations of a subject's kind, returned oldest first (an entity page's
-# chart): a backwards walk of the (subject_id, kind, date) index, so a hot subject's long
-# history costs the page's rows, not its whole history
+# the newest $limit observations of a subject's kind (on or before $until, of $side and
+# $period if given), returned oldest first (the console's charts): a backwards walk of the
+# (subject_id, kind, date) index, so a long history costs the rows shown, not all of it
 OBSERVATIONS_RECENT: Final = """
 CALL () {
   MATCH (o:Observation {subject_id: $subject, kind: $kind})
-  WHERE o.date IS NOT NULL
+  WHERE o.date <= coalesce($until, date('9999-12-31'))
+    AND ($side IS NULL OR o.side = $side) AND ($period IS NULL OR o.period = $period)
   RETURN o ORDER BY o.subject_id DESC, o.kind DESC, o.date DESC LIMIT $limit
 }
 MATCH (a:Article)-[rep:REPORTS]->(o)

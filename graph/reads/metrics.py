@@ -87,9 +87,12 @@ def observation_series(r: Reads, subject: str, kind: str, *, period: str | None 
     return [Observation.of(row) for row in r.rows(query, **params)]
 
 
-def recent_series(r: Reads, subject: str, kind: str, limit: int) -> list[Observation]:
-    """The subject's newest `limit` observations of a kind, oldest first."""
-    rows = r.rows(queries.OBSERVATIONS_RECENT, subject=subject, kind=kind, limit=limit)
+def recent_series(r: Reads, subject: str, kind: str, limit: int, *, until: date | None = None,
+                  side: str | None = None, period: str | None = None) -> list[Observation]:
+    """The subject's newest `limit` observations of a kind (on or before `until`, of `side`
+    and `period`), oldest first."""
+    rows = r.rows(queries.OBSERVATIONS_RECENT, subject=subject, kind=kind, limit=limit,
+                  until=until, side=side, period=period)
     return [Observation.of(row) for row in rows]
 
 

@@ -180,3 +180,8 @@ def test_an_entity_page_charts_the_newest_points_of_a_long_series(empty_graph: D
     assert [o.value for o in recent] == [8.0, 9.0, 10.0, 11.0, 12.0]
     assert [o.provenance.article_id for o in recent] == [f"rs-{m}" for m in range(8, 13)]
     assert metric_reads.recent_series(Reads(empty_graph), "mo-x", "token_volume", 5) == []
+    as_of = metric_reads.recent_series(Reads(empty_graph), "mo-x", "token_price", 2,
+                                       until=date(2025, 6, 30))
+    assert [o.value for o in as_of] == [5.0, 6.0]
+    assert metric_reads.recent_series(Reads(empty_graph), "mo-x", "token_price", 2,
+                                      side="output") == []

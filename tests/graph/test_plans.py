@@ -71,7 +71,8 @@ def _hot_queries(entity: str, model: str) -> Queries:
            for k, (q, p) in reader.profile_queries(entity, limit=LIMIT).items()}
     out["series"] = reader.series_query(model, "token_volume", limit=LIMIT)
     out["newest points"] = (metric_queries.OBSERVATIONS_RECENT,
-                            {"subject": model, "kind": "token_volume", "limit": LIMIT})
+                            {"subject": model, "kind": "token_volume", "limit": LIMIT,
+                             "until": None, "side": None, "period": "day"})
     for name, as_of in (("latest", None), ("latest as of", datetime(2024, 6, 1).date())):
         out[name] = (cypher.OBSERVATIONS_LATEST, {
             "subject": model, "kind": None, "as_of": as_of, "limit": LIMIT})
