@@ -6,13 +6,16 @@ takes the lease over once it expires."""
 from __future__ import annotations
 
 import signal
+import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from neo4j import Driver
 
+from crawlers.frontier import seeds_key
 from graph.settings import Neo4jSettings
 from tests.distributed.roles import role_env, start_role, stop
 
@@ -57,3 +60,40 @@ def test_one_scheduler_leads_and_the_other_takes_over(
     finally:
         for proc in procs:
             stop(proc)
+
+
+def test_with_crawl_workers_the_scheduler_seeds_the_frontier_and_records_the_run(
+        driver: Driver, neo4j_settings: Neo4jSettings, redis_url: str, redis_client: Any,
+        tmp_path: Path) -> None:
+    # due every minute; no crawl worker runs, so the seed stays on the frontier to be seen
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump({"sources": [{
+        "id": "sched-seed", "name": "Seed", "kind": "industry", "lang": "zh",
+        "url": "https://seed.example.cn/", "schedule": {"cron": "* * * * *"},
+        "listing": {"type": "feed", "feed_urls": ["https://seed.example.cn/feed.xml"]}}]}))
+    store = tmp_path / "store.sqlite"
+    env = role_env(neo4j_settings, redis_url, TOKENWATCH_SOURCES_FILE=str(sources),
+                   TOKENWATCH_DATA_DIR=str(tmp_path / "var"), TOKENWATCH_CRAWL_WORKERS="true",
+                   TOKENWATCH_SCHEDULER_STORE_URL=f"sqlite:///{store}")
+    log = tmp_path / "scheduler.log"
+    proc = start_role("scheduler", env, log)
+
+    def finished() -> list[tuple[str, str | None]]:
+        if not store.exists():
+            return []
+        with sqlite3.connect(store) as db:
+            return db.execute("SELECT status, detail FROM crawl_schedule_runs WHERE source_id = "
+                              "'sched-seed' AND status != 'running'").fetchall()
+
+    try:
+        deadline = time.monotonic() + 150
+        while not finished() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        runs = finished()
+    finally:
+        stop(proc)
+    assert runs, log.read_text()[-3000:]
+    # the seed command ran and succeeded (a seed is not a poll: no --report was asked of it)
+    assert runs[0][0] == "ok", (runs, log.read_text()[-3000:])
+    seeds = redis_client.lrange(seeds_key("sched-seed"), 0, -1)
+    assert seeds and all(b"seed.example.cn/feed.xml" in s for s in seeds), seeds
