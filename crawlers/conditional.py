@@ -40,12 +40,19 @@ FRESH = "tw-revalidated-recently"  # flag of a 304 answered here
 
 
 def load_validators(path: Path) -> dict[str, dict[str, str]]:
-    """URL → {"etag", "last_modified", "stored_at"}; a missing or broken file is empty."""
+    """URL → {"etag", "last_modified", "stored_at"}; a missing file is empty, and so is a
+    broken one (said in the log with its path: the next run fetches every listing in full)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError) as exc:
+        log.warning("listing validators %s unreadable, ignored: %s", path, exc)
+        return {}
+    if not isinstance(data, dict):
+        log.warning("listing validators %s are not a JSON object, ignored", path)
+        return {}
+    return data
 
 
 def is_recent(stamp: str | None, now: datetime | None, revalidate_s: float) -> bool:
